@@ -1,0 +1,74 @@
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import {
+  eventsTableSchema,
+  type KeySchema,
+  readModelTableSchema,
+  type TableSchema,
+} from './table.js';
+
+/** The CreateTable input for a schema; on-demand billing, as the CDK construct deploys it. */
+export function toCreateTableInput(
+  schema: TableSchema,
+  tableName: string,
+): CreateTableCommandInput {
+  const keys: KeySchema[] = [schema.partitionKey, schema.sortKey];
+  for (const gsi of schema.globalSecondaryIndexes) keys.push(gsi.partitionKey, gsi.sortKey);
+  const attributeDefinitions = new Map<string, AttributeDefinition>();
+  for (const key of keys) {
+    attributeDefinitions.set(key.name, { AttributeName: key.name, AttributeType: key.type });
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributeDefinitions.values()],
+    KeySchema: [
+      { AttributeName: schema.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: schema.sortKey.name, KeyType: 'RANGE' },
+    ],
+    ...(schema.globalSecondaryIndexes.length > 0 && {
+      GlobalSecondaryIndexes: schema.globalSecondaryIndexes.map((gsi) => ({
+        IndexName: gsi.indexName,
+        KeySchema: [
+          { AttributeName: gsi.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: gsi.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+    ...(schema.stream && {
+      StreamSpecification: { StreamEnabled: true, StreamViewType: schema.stream },
+    }),
+  };
+}
+
+/** Creates the table unless it exists, and waits until it is ACTIVE. */
+export async function createTable(
+  client: DynamoDBClient,
+  schema: TableSchema,
+  tableName: string,
+): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(toCreateTableInput(schema, tableName)));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: tableName });
+}
+
+export interface TableNames {
+  eventsTable: string;
+  readModelTable?: string;
+}
+
+/** Creates the events table and, when named, the read-model table. Safe to call again. */
+export async function createTables(client: DynamoDBClient, names: TableNames): Promise<void> {
+  await createTable(client, eventsTableSchema, names.eventsTable);
+  if (names.readModelTable) await createTable(client, readModelTableSchema, names.readModelTable);
+}

@@ -1,0 +1,87 @@
+import { aggregateStream } from './aggregate-stream.js';
+import { appendToStream } from './append/append-to-stream.js';
+import { readAll } from './read/read-all.js';
+import { readStream } from './read/read-stream.js';
+import { getStreamHead } from './read/stream-head.js';
+import { getSnapshot, saveSnapshot } from './snapshots.js';
+import { createStoreContext, type StoreContext } from './store-context.js';
+import type {
+  AggregateStreamOptions,
+  AggregateStreamResult,
+  AppendOptions,
+  AppendResult,
+  EventStoreOptions,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SaveSnapshotInput,
+  Snapshot,
+  StreamHead,
+} from './types.js';
+
+/**
+ * The event store on one DynamoDB events table. Each method is a thin door to
+ * its own module; the class holds only the configuration they share.
+ */
+export class EventStore {
+  readonly #ctx: StoreContext;
+
+  constructor(options: EventStoreOptions) {
+    this.#ctx = createStoreContext(options);
+  }
+
+  get tableName(): string {
+    return this.#ctx.tableName;
+  }
+
+  /** One conditional TransactWriteItems: all the events are committed, or none. */
+  appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    return appendToStream(this.#ctx, streamId, events, options);
+  }
+
+  /** Lazily paged; throws StreamNotFoundError when the stream has no events. */
+  readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    return readStream(this.#ctx, streamId, options);
+  }
+
+  /** The global `$all` stream in position order, never skipping a committed position. */
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    return readAll(this.#ctx, options);
+  }
+
+  /** `undefined` when the stream does not exist. */
+  getStreamHead(streamId: string): Promise<StreamHead | undefined> {
+    return getStreamHead(this.#ctx, streamId);
+  }
+
+  /** 0 when the stream does not exist. */
+  async getStreamVersion(streamId: string): Promise<number> {
+    return (await this.getStreamHead(streamId))?.version ?? 0;
+  }
+
+  async streamExists(streamId: string): Promise<boolean> {
+    return (await this.getStreamHead(streamId)) !== undefined;
+  }
+
+  /** Keeps the newest snapshot: one older than (or as old as) the stored one is ignored. Returns whether it was stored. */
+  saveSnapshot<State>(input: SaveSnapshotInput<State>): Promise<{ saved: boolean }> {
+    return saveSnapshot(this.#ctx, input);
+  }
+
+  getSnapshot<State = unknown>(streamId: string): Promise<Snapshot<State> | undefined> {
+    return getSnapshot<State>(this.#ctx, streamId);
+  }
+
+  /** Folds the stream (from its snapshot when asked) into a state. */
+  aggregateStream<State, Event extends RecordedEvent = RecordedEvent>(
+    streamId: string,
+    options: AggregateStreamOptions<State, Event>,
+  ): Promise<AggregateStreamResult<State>> {
+    return aggregateStream(this.#ctx, streamId, options);
+  }
+}

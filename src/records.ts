@@ -1,0 +1,55 @@
+import { Attr, Keys } from './table.js';
+import type { RecordedEvent } from './types.js';
+
+/** The attributes of an event item as stored (data and metadata as JSON text, for exact round-trips). */
+export interface EventItem {
+  PK: string;
+  SK: string;
+  streamId: string;
+  version: number;
+  position: number;
+  positionPage: string;
+  eventId: string;
+  type: string;
+  data: string;
+  metadata?: string;
+  createdAt: string;
+}
+
+/** Pure: the item that stores one recorded event. */
+export function toEventItem(event: RecordedEvent): EventItem {
+  const item: EventItem = {
+    [Attr.pk]: Keys.streamPk(event.streamId),
+    [Attr.sk]: Keys.versionSk(event.version),
+    streamId: event.streamId,
+    version: event.version,
+    position: event.position,
+    positionPage: Keys.positionPage(event.position),
+    eventId: event.eventId,
+    type: event.type,
+    data: JSON.stringify(event.data),
+    createdAt: event.createdAt,
+  };
+  if (event.metadata !== null && event.metadata !== undefined) {
+    item.metadata = JSON.stringify(event.metadata);
+  }
+  return item;
+}
+
+/**
+ * Pure: the recorded event an item holds. Accepts plain unmarshalled items,
+ * whether they come from a Query, a GetItem or a DynamoDB Streams NEW_IMAGE.
+ */
+export function toRecordedEvent(item: Record<string, unknown>): RecordedEvent {
+  const metadata = item[Attr.metadata];
+  return {
+    streamId: String(item[Attr.streamId]),
+    version: Number(item[Attr.version]),
+    position: Number(item[Attr.position]),
+    eventId: String(item[Attr.eventId]),
+    type: String(item[Attr.type]),
+    data: JSON.parse(String(item[Attr.data])),
+    metadata: typeof metadata === 'string' ? JSON.parse(metadata) : null,
+    createdAt: String(item[Attr.createdAt]),
+  };
+}

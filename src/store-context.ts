@@ -1,0 +1,33 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventStoreOptions, RetryOptions } from './types.js';
+
+/** What every operation module needs; built once per EventStore from its options. */
+export interface StoreContext {
+  readonly client: DynamoDBClient;
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly retry: Required<RetryOptions>;
+  readonly allStreamMaxWaitMs: number;
+  readonly readPageSize: number;
+}
+
+export const defaults = {
+  retry: { maxAttempts: 12, baseDelayMs: 5, maxDelayMs: 500 },
+  allStreamMaxWaitMs: 5000,
+  readPageSize: 1000,
+} as const;
+
+export function createStoreContext(options: EventStoreOptions): StoreContext {
+  const client = options.client ?? new DynamoDBClient({});
+  return {
+    client,
+    doc: DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    tableName: options.tableName,
+    retry: { ...defaults.retry, ...options.retry },
+    allStreamMaxWaitMs: options.allStreamMaxWaitMs ?? defaults.allStreamMaxWaitMs,
+    readPageSize: options.readPageSize ?? defaults.readPageSize,
+  };
+}

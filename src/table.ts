@@ -1,0 +1,115 @@
+/**
+ * Every key format, attribute name, index name and limit of the data model,
+ * written once. Tests, `local/` and `infra/` import these instead of spelling
+ * them again.
+ */
+
+export const Attr = {
+  pk: 'PK',
+  sk: 'SK',
+  streamId: 'streamId',
+  version: 'version',
+  position: 'position',
+  positionPage: 'positionPage',
+  eventId: 'eventId',
+  type: 'type',
+  data: 'data',
+  metadata: 'metadata',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  state: 'state',
+  stateVersion: 'stateVersion',
+} as const;
+
+export const Index = {
+  byPosition: 'byPosition',
+} as const;
+
+export const Limits = {
+  /** DynamoDB TransactWriteItems: at most 100 actions. */
+  transactionActions: 100,
+  /** Two of the actions are the global counter and the stream head. */
+  eventsPerAppend: 98,
+  /** DynamoDB TransactWriteItems: 4 MB aggregate payload. */
+  transactionBytes: 4 * 1024 * 1024,
+  /** DynamoDB item size limit (409,600 bytes, names and values). */
+  itemBytes: 400 * 1024,
+  streamIdBytes: 512,
+  eventTypeChars: 256,
+  eventIdChars: 128,
+  /** Events per `$all` index partition: bounds each partition's size and heat. */
+  positionPageSize: 1000,
+  /** Digits of a zero-padded version in a sort key: 12 keeps lexical = numeric order. */
+  versionDigits: 12,
+} as const;
+
+const STREAM_PREFIX = 'STREAM#';
+const VERSION_PREFIX = 'VERSION#';
+const PAGE_PREFIX = 'PAGE#';
+
+export const Keys = {
+  streamPk: (streamId: string): string => `${STREAM_PREFIX}${streamId}`,
+  versionPrefix: VERSION_PREFIX,
+  versionSk: (version: number): string =>
+    `${VERSION_PREFIX}${String(version).padStart(Limits.versionDigits, '0')}`,
+  headSk: 'HEAD',
+  snapshotSk: 'SNAPSHOT',
+  globalPk: '$GLOBAL',
+  positionSk: 'POSITION',
+  positionPage: (position: number): string =>
+    `${PAGE_PREFIX}${Math.floor((position - 1) / Limits.positionPageSize)}`,
+  isEventSk: (sk: string): boolean => sk.startsWith(VERSION_PREFIX),
+} as const;
+
+/** Keys of the read-model table: projection documents and subscription checkpoints. */
+export const ReadModelKeys = {
+  projectionPk: (name: string): string => `PROJECTION#${name}`,
+  checkpointPk: (name: string): string => `CHECKPOINT#${name}`,
+  checkpointSk: 'CHECKPOINT',
+} as const;
+
+export type KeyType = 'S' | 'N';
+
+export interface KeySchema {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+/** A table's shape, independent of the SDK and of CDK, so both build from it. */
+export interface TableSchema {
+  readonly partitionKey: KeySchema;
+  readonly sortKey: KeySchema;
+  readonly globalSecondaryIndexes: readonly {
+    readonly indexName: string;
+    readonly partitionKey: KeySchema;
+    readonly sortKey: KeySchema;
+  }[];
+  readonly stream: 'NEW_IMAGE' | undefined;
+}
+
+export const eventsTableSchema: TableSchema = {
+  partitionKey: { name: Attr.pk, type: 'S' },
+  sortKey: { name: Attr.sk, type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      indexName: Index.byPosition,
+      partitionKey: { name: Attr.positionPage, type: 'S' },
+      sortKey: { name: Attr.position, type: 'N' },
+    },
+  ],
+  stream: 'NEW_IMAGE',
+};
+
+export const readModelTableSchema: TableSchema = {
+  partitionKey: { name: Attr.pk, type: 'S' },
+  sortKey: { name: Attr.sk, type: 'S' },
+  globalSecondaryIndexes: [],
+  stream: undefined,
+};
+
+/** Environment variable names the edges (lambdas/, local/, infra/) agree on. `src/` never reads them. */
+export const EnvVar = {
+  eventsTable: 'EVENTS_TABLE_NAME',
+  readModelTable: 'READ_MODEL_TABLE_NAME',
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+} as const;

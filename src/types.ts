@@ -1,0 +1,139 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/** Any value that survives `JSON.stringify` / `JSON.parse` unchanged. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+/**
+ * What the append is conditional on:
+ * - a number n: the stream is exactly at version n (0 = absent or empty);
+ * - `'no_stream'`: the stream does not exist yet;
+ * - `'stream_exists'`: the stream has at least one event;
+ * - `'any'`: no condition (the store still never loses or interleaves an event).
+ */
+export type ExpectedVersion = number | 'any' | 'no_stream' | 'stream_exists';
+
+export interface NewEvent<Type extends string = string, Data = unknown, Metadata = unknown> {
+  type: Type;
+  data: Data;
+  metadata?: Metadata;
+  /** Idempotency key: a retried append with the same ids writes nothing. Default: a UUID. */
+  eventId?: string;
+}
+
+export interface RecordedEvent<Type extends string = string, Data = unknown, Metadata = unknown> {
+  streamId: string;
+  /** 1-based, contiguous within the stream. */
+  version: number;
+  /** 1-based, gap-free across the whole store, in commit order. */
+  position: number;
+  eventId: string;
+  type: Type;
+  data: Data;
+  /** `null` when the event was appended without metadata. */
+  metadata: Metadata | null;
+  /** ISO-8601, the commit's time (one value for every event of an append). */
+  createdAt: string;
+}
+
+export interface AppendOptions {
+  /** Default `'any'`. */
+  expectedVersion?: ExpectedVersion;
+}
+
+export interface AppendResult {
+  streamId: string;
+  /** The stream's version after this append: pass it as the next `expectedVersion`. */
+  nextExpectedVersion: number;
+  firstPosition: number;
+  lastPosition: number;
+  events: RecordedEvent[];
+}
+
+export type ReadDirection = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  /** Forwards default 1; backwards default the stream's last version. Inclusive. */
+  fromVersion?: number;
+  maxCount?: number;
+  direction?: ReadDirection;
+}
+
+export interface ReadAllOptions {
+  /** Inclusive; default 1. */
+  fromPosition?: number;
+  /** The most events to return after filtering. */
+  maxCount?: number;
+  /** Only events of these types. */
+  eventTypes?: readonly string[];
+  /** Only events whose stream id starts with this. */
+  streamPrefix?: string;
+}
+
+export interface StreamHead {
+  streamId: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Snapshot<State = unknown> {
+  streamId: string;
+  /** The stream version the state includes. */
+  version: number;
+  state: State;
+  /** The reducer's schema version; a snapshot of another stateVersion is ignored when loading. */
+  stateVersion: number;
+  createdAt: string;
+}
+
+export interface SaveSnapshotInput<State = unknown> {
+  streamId: string;
+  version: number;
+  state: State;
+  /** Default 1. */
+  stateVersion?: number;
+}
+
+export interface AggregateStreamOptions<State, Event extends RecordedEvent = RecordedEvent> {
+  initialState: () => State;
+  evolve: (state: State, event: Event) => State;
+  /** Start from the stored snapshot when its stateVersion matches. */
+  snapshot?: boolean | { stateVersion?: number };
+}
+
+export interface AggregateStreamResult<State> {
+  state: State;
+  /** The last version folded in (0 for an absent stream). */
+  version: number;
+  /** How many events were read from the stream (not counting the snapshot). */
+  eventsRead: number;
+  /** The snapshot version the fold started from, if one was used. */
+  fromSnapshotVersion: number | undefined;
+}
+
+export interface RetryOptions {
+  /** Attempts per append under counter contention, conflicts or throttling. Default 12. */
+  maxAttempts?: number;
+  /** Backoff base; full jitter, doubling up to maxDelayMs. Default 5 ms. */
+  baseDelayMs?: number;
+  /** Default 500 ms. */
+  maxDelayMs?: number;
+}
+
+export interface EventStoreOptions {
+  /** The events table (see `eventsTableSchema`). */
+  tableName: string;
+  /** Injected client; default `new DynamoDBClient({})` (region and credentials from the environment). */
+  client?: DynamoDBClient;
+  retry?: RetryOptions;
+  /** How long `readAll` waits for the index to show a committed position before failing. Default 5000 ms. */
+  allStreamMaxWaitMs?: number;
+  /** Query page size for reads. Default 1000 (DynamoDB also stops a page at 1 MB). */
+  readPageSize?: number;
+}

@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+import { Limits } from './table.js';
+
+// Control characters would make keys unreadable in logs, consoles and URLs.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
+
+export const streamIdSchema = z
+  .string({ error: (issue) => `must be a string (got ${describe(issue.input)})` })
+  .superRefine((value, ctx) => {
+    const bytes = utf8Bytes(value);
+    if (bytes === 0 || bytes > Limits.streamIdBytes) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be 1..${Limits.streamIdBytes} UTF-8 bytes (got ${bytes})`,
+      });
+    } else if (CONTROL_CHARS.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain control characters' });
+    }
+  });
+
+export const eventTypeSchema = z
+  .string({ error: (issue) => `must be a string (got ${describe(issue.input)})` })
+  .superRefine((value, ctx) => {
+    if (value.length === 0 || value.length > Limits.eventTypeChars) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be 1..${Limits.eventTypeChars} characters (got ${value.length})`,
+      });
+    } else if (CONTROL_CHARS.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain control characters' });
+    }
+  });
+
+export const eventIdSchema = z
+  .string({ error: (issue) => `must be a string (got ${describe(issue.input)})` })
+  .superRefine((value, ctx) => {
+    if (value.length === 0 || value.length > Limits.eventIdChars) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be 1..${Limits.eventIdChars} characters (got ${value.length})`,
+      });
+    } else if (CONTROL_CHARS.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain control characters' });
+    }
+  });
+
+/** Accepts exactly the values that JSON round-trips unchanged, and says where one is not. */
+export const jsonValueSchema = z.unknown().superRefine((value, ctx) => {
+  const problem = findNonJson(value, []);
+  if (problem) {
+    ctx.addIssue({
+      code: 'custom',
+      path: problem.path,
+      message: `must be a JSON value: null, boolean, finite number, string, array or plain object (got ${problem.got})`,
+    });
+  }
+});
+
+export const expectedVersionSchema = z.union(
+  [
+    z.literal(['any', 'no_stream', 'stream_exists']),
+    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  ],
+  {
+    error: (issue) =>
+      `must be a non-negative integer, 'any', 'no_stream' or 'stream_exists' (got ${describe(issue.input)})`,
+  },
+);
+
+export const newEventSchema = z.object(
+  {
+    type: eventTypeSchema,
+    data: jsonValueSchema,
+    metadata: jsonValueSchema.optional(),
+    eventId: eventIdSchema.optional(),
+  },
+  { error: (issue) => `must be an object with type and data (got ${describe(issue.input)})` },
+);
+
+const positiveInt = (what: string) =>
+  z
+    .number({ error: (issue) => `must be ${what} (got ${describe(issue.input)})` })
+    .int({ error: (issue) => `must be ${what} (got ${describe(issue.input)})` })
+    .min(1, { error: (issue) => `must be ${what} (got ${describe(issue.input)})` })
+    .max(Number.MAX_SAFE_INTEGER);
+
+export const readStreamOptionsSchema = z.object({
+  fromVersion: positiveInt('an integer >= 1').optional(),
+  maxCount: positiveInt('an integer >= 1').optional(),
+  direction: z
+    .enum(['forwards', 'backwards'], {
+      error: (issue) => `must be 'forwards' or 'backwards' (got ${describe(issue.input)})`,
+    })
+    .optional(),
+});
+
+export const readAllOptionsSchema = z.object({
+  fromPosition: positiveInt('an integer >= 1').optional(),
+  maxCount: positiveInt('an integer >= 1').optional(),
+  eventTypes: z.array(eventTypeSchema).optional(),
+  streamPrefix: z.string().optional(),
+});
+
+/**
+ * Parses with a schema and turns the first problem into a ValidationError
+ * that names the field (`events[3].type`) and says what is allowed.
+ */
+export function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (!issue) throw new ValidationError(field, 'is invalid');
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `has unknown keys: ${issue.keys.join(', ')}`;
+  throw new ValidationError(joinPath(field, issue.path), message);
+}
+
+function joinPath(root: string, path: readonly PropertyKey[]): string {
+  let out = root;
+  for (const part of path) {
+    out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+function findNonJson(
+  value: unknown,
+  path: (string | number)[],
+): { path: (string | number)[]; got: string } | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? undefined : { path, got: String(value) };
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return { path: [...path, i], got: 'a hole in a sparse array' };
+      const found = findNonJson(value[i], [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return { path, got: describe(value) };
+    for (const [key, inner] of Object.entries(value)) {
+      const found = findNonJson(inner, [...path, key]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  return { path, got: describe(value) };
+}
+
+export function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    const name = Object.getPrototypeOf(value)?.constructor?.name;
+    return name && name !== 'Object' ? `a ${name}` : 'an object';
+  }
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'bigint') return `bigint ${value}`;
+  return `${typeof value} ${String(value)}`;
+}

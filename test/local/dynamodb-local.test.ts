@@ -1,0 +1,47 @@
+import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
+import { localClient, startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { createTables } from '../../src/create-tables.js';
+import { Index } from '../../src/table.js';
+
+const processAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('bundled DynamoDB Local jar (the path npm start and Docker-less machines take)', () => {
+  it('starts the jar on a free port, answers, creates the tables, and stops by pid', async () => {
+    // Prepare
+    const local = await startDynamoDbLocal();
+    const client = localClient(local.endpoint);
+    try {
+      // Act
+      await createTables(client, { eventsTable: 'events', readModelTable: 'read-models' });
+      const tables = await client.send(new ListTablesCommand({}));
+      const events = await client.send(new DescribeTableCommand({ TableName: 'events' }));
+
+      // Assess
+      expect(tables.TableNames).toEqual(['events', 'read-models']);
+      expect(events.Table?.StreamSpecification).toEqual({
+        StreamEnabled: true,
+        StreamViewType: 'NEW_IMAGE',
+      });
+      expect(events.Table?.GlobalSecondaryIndexes?.map((gsi) => gsi.IndexName)).toEqual([
+        Index.byPosition,
+      ]);
+    } finally {
+      client.destroy();
+      await local.stop();
+    }
+    expect(processAlive(local.pid)).toBe(false);
+  });
+
+  it('the run itself reached DynamoDB Local through the path the environment allows', () => {
+    expect(inject('dynamodbEndpoint')).toMatch(/^http:\/\//);
+    expect(['env', 'testcontainers', 'jar']).toContain(inject('dynamodbSource'));
+  });
+});
