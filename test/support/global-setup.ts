@@ -24,11 +24,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   if (await dockerAnswers()) {
     const container = await startDynamoDbLocalContainer();
+    console.info(`DynamoDB Local for this run: ${container.endpoint} (testcontainers)`);
     project.provide('dynamodbEndpoint', container.endpoint);
     project.provide('dynamodbSource', 'testcontainers');
     return () => container.stop();
   }
   const local = await startDynamoDbLocal();
+  console.info(`DynamoDB Local for this run: ${local.endpoint} (bundled jar, pid ${local.pid})`);
   project.provide('dynamodbEndpoint', local.endpoint);
   project.provide('dynamodbSource', 'jar');
   return () => local.stop();
