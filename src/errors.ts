@@ -98,8 +98,9 @@ export class AppendTooLargeError extends EventStoreError {
     readonly limit: number,
     readonly size: number,
     readonly unit: 'events' | 'bytes',
+    options?: { cause?: unknown },
   ) {
-    super(`${what} is ${size} ${unit}; the limit is ${limit} ${unit}`);
+    super(`${what} is ${size} ${unit}; the limit is ${limit} ${unit}`, options);
   }
 }
 

@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CounterPositionAssigner } from './position/counter-position-assigner.js';
+import type { PositionAssigner } from './position/position-assigner.js';
 import type { EventStoreOptions, RetryOptions } from './types.js';
 
 /** What every operation module needs; built once per EventStore from its options. */
@@ -10,6 +12,8 @@ export interface StoreContext {
   readonly retry: Required<RetryOptions>;
   readonly allStreamMaxWaitMs: number;
   readonly readPageSize: number;
+  /** Hands out global positions to appends; holds this store's cached counter value. */
+  readonly positions: PositionAssigner;
 }
 
 export const defaults = {
@@ -20,12 +24,14 @@ export const defaults = {
 
 export function createStoreContext(options: EventStoreOptions): StoreContext {
   const client = options.client ?? new DynamoDBClient({});
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   return {
     client,
-    doc: DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
+    doc,
     tableName: options.tableName,
+    positions: new CounterPositionAssigner(doc, options.tableName),
     retry: { ...defaults.retry, ...options.retry },
     allStreamMaxWaitMs: options.allStreamMaxWaitMs ?? defaults.allStreamMaxWaitMs,
     readPageSize: options.readPageSize ?? defaults.readPageSize,

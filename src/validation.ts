@@ -60,15 +60,21 @@ export const jsonValueSchema = z.unknown().superRefine((value, ctx) => {
   }
 });
 
+const expectedVersionError = (issue: { input?: unknown }): string =>
+  `must be a non-negative integer, 'any', 'no_stream' or 'stream_exists' (got ${describe(issue.input)})`;
+
+// The number checks carry the message too: a number that fails them (-1)
+// matched the branch's type, so the union's own message would not be used.
 export const expectedVersionSchema = z.union(
   [
     z.literal(['any', 'no_stream', 'stream_exists']),
-    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    z
+      .number()
+      .int({ error: expectedVersionError })
+      .nonnegative({ error: expectedVersionError })
+      .max(Number.MAX_SAFE_INTEGER, { error: expectedVersionError }),
   ],
-  {
-    error: (issue) =>
-      `must be a non-negative integer, 'any', 'no_stream' or 'stream_exists' (got ${describe(issue.input)})`,
-  },
+  { error: expectedVersionError },
 );
 
 export const newEventSchema = z.object(
@@ -127,29 +133,39 @@ function joinPath(root: string, path: readonly PropertyKey[]): string {
   return out;
 }
 
+// `ancestors` holds the objects on the path from the root: meeting one again
+// is a cycle, which JSON cannot hold (and which would recurse forever here).
 function findNonJson(
   value: unknown,
   path: (string | number)[],
+  ancestors: Set<object> = new Set(),
 ): { path: (string | number)[]; got: string } | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') {
     return Number.isFinite(value) ? undefined : { path, got: String(value) };
   }
+  if (typeof value === 'object' && ancestors.has(value)) {
+    return { path, got: 'a circular reference' };
+  }
   if (Array.isArray(value)) {
+    ancestors.add(value);
     for (let i = 0; i < value.length; i++) {
       if (!(i in value)) return { path: [...path, i], got: 'a hole in a sparse array' };
-      const found = findNonJson(value[i], [...path, i]);
+      const found = findNonJson(value[i], [...path, i], ancestors);
       if (found) return found;
     }
+    ancestors.delete(value);
     return undefined;
   }
   if (typeof value === 'object') {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return { path, got: describe(value) };
+    ancestors.add(value);
     for (const [key, inner] of Object.entries(value)) {
-      const found = findNonJson(inner, [...path, key]);
+      const found = findNonJson(inner, [...path, key], ancestors);
       if (found) return found;
     }
+    ancestors.delete(value);
     return undefined;
   }
   return { path, got: describe(value) };

@@ -1,0 +1,97 @@
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { toRecordedEvent } from '../records.js';
+import type { StoreContext } from '../store-context.js';
+import { Attr, Keys } from '../table.js';
+import type { AppendResult, RecordedEvent } from '../types.js';
+import { awsCall } from './retry.js';
+import type { PreparedEvent } from './validate-append.js';
+
+/**
+ * True when `stored` are exactly the appended events, by id and in order:
+ * the append already committed (its reply was lost), so its original result
+ * is the answer and nothing is written again.
+ */
+export function isSameAppend(
+  stored: readonly RecordedEvent[],
+  events: readonly PreparedEvent[],
+): boolean {
+  return (
+    stored.length === events.length &&
+    stored.every((event, i) => event.eventId === events[i]?.eventId)
+  );
+}
+
+/** The result the original append returned, rebuilt from what it stored. */
+export function resultFrom(streamId: string, stored: readonly RecordedEvent[]): AppendResult {
+  const first = stored[0];
+  const last = stored.at(-1);
+  if (!first || !last) throw new Error('resultFrom needs at least one stored event');
+  return {
+    streamId,
+    nextExpectedVersion: last.version,
+    firstPosition: first.position,
+    lastPosition: last.position,
+    events: [...stored],
+  };
+}
+
+/** Strongly consistent: the events at versions `fromVersion .. fromVersion + count - 1`, in order. */
+export function readEventsFrom(
+  ctx: StoreContext,
+  streamId: string,
+  fromVersion: number,
+  count: number,
+): Promise<RecordedEvent[]> {
+  return queryEvents(ctx, `Query of events ${fromVersion}.. of '${streamId}'`, count, {
+    TableName: ctx.tableName,
+    KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+    ExpressionAttributeNames: { '#pk': Attr.pk, '#sk': Attr.sk },
+    ExpressionAttributeValues: {
+      ':pk': Keys.streamPk(streamId),
+      ':from': Keys.versionSk(fromVersion),
+      ':to': Keys.versionSk(fromVersion + count - 1),
+    },
+    ConsistentRead: true,
+  });
+}
+
+/**
+ * Strongly consistent: the stream's latest `count` events, in version order.
+ * The last one's version is the stream's version (0 when there is none).
+ */
+export async function readLatestEvents(
+  ctx: StoreContext,
+  streamId: string,
+  count: number,
+): Promise<RecordedEvent[]> {
+  const newestFirst = await queryEvents(ctx, `Query of the latest events of '${streamId}'`, count, {
+    TableName: ctx.tableName,
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: { '#pk': Attr.pk, '#sk': Attr.sk },
+    ExpressionAttributeValues: { ':pk': Keys.streamPk(streamId), ':prefix': Keys.versionPrefix },
+    ScanIndexForward: false,
+    ConsistentRead: true,
+  });
+  return newestFirst.reverse();
+}
+
+/** Up to `count` events; large events can need more than one 1 MB page. */
+async function queryEvents(
+  ctx: StoreContext,
+  operation: string,
+  count: number,
+  input: QueryCommandInput,
+): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  let startKey: QueryCommandInput['ExclusiveStartKey'];
+  do {
+    const page = await awsCall(operation, () =>
+      ctx.doc.send(
+        new QueryCommand({ ...input, Limit: count - events.length, ExclusiveStartKey: startKey }),
+      ),
+    );
+    for (const item of page.Items ?? []) events.push(toRecordedEvent(item));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && events.length < count);
+  return events;
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { AppendTooLargeError, ValidationError } from '../errors.js';
+import { toEventItem } from '../records.js';
+import { Attr, Keys, Limits } from '../table.js';
+import type { ExpectedVersion, JsonValue } from '../types.js';
+import {
+  describe,
+  expectedVersionSchema,
+  newEventSchema,
+  parse,
+  streamIdSchema,
+} from '../validation.js';
+
+/** An event that passed validation, with its id settled (so a retry reuses it). */
+export interface PreparedEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: JsonValue;
+  readonly metadata: JsonValue | null;
+}
+
+export interface PreparedAppend {
+  readonly streamId: string;
+  readonly expectedVersion: ExpectedVersion;
+  readonly events: readonly PreparedEvent[];
+  /** One timestamp for every event of the append, kept across its internal retries. */
+  readonly createdAt: string;
+}
+
+/**
+ * Checks everything about an append that can be known before writing, so bad
+ * input never reaches DynamoDB and nothing is written for it.
+ */
+export function validateAppend(
+  streamId: unknown,
+  events: unknown,
+  options: unknown,
+  now: Date = new Date(),
+): PreparedAppend {
+  const id = parse(streamIdSchema, streamId, 'streamId');
+  if (!Array.isArray(events)) {
+    throw new ValidationError(
+      'events',
+      `must be an array of 1..${Limits.eventsPerAppend} events (got ${describe(events)})`,
+    );
+  }
+  if (events.length === 0) {
+    throw new ValidationError('events', `must contain 1..${Limits.eventsPerAppend} events (got 0)`);
+  }
+  if (events.length > Limits.eventsPerAppend) {
+    throw new AppendTooLargeError('The append', Limits.eventsPerAppend, events.length, 'events');
+  }
+  const prepared = events.map((event, index): PreparedEvent => {
+    const parsed = parse(newEventSchema, event, `events[${index}]`);
+    return {
+      eventId: parsed.eventId ?? randomUUID(),
+      type: parsed.type,
+      data: parsed.data as JsonValue,
+      metadata: (parsed.metadata ?? null) as JsonValue | null,
+    };
+  });
+  rejectDuplicateIds(prepared);
+  const given = (options as { expectedVersion?: unknown } | undefined)?.expectedVersion;
+  const expectedVersion = parse(
+    expectedVersionSchema,
+    given === undefined ? 'any' : given,
+    'expectedVersion',
+  );
+  const append = { streamId: id, expectedVersion, events: prepared, createdAt: now.toISOString() };
+  checkSizes(append);
+  return append;
+}
+
+function rejectDuplicateIds(events: readonly PreparedEvent[]): void {
+  const seen = new Map<string, number>();
+  events.forEach((event, index) => {
+    const first = seen.get(event.eventId);
+    if (first !== undefined) {
+      throw new ValidationError(
+        `events[${index}].eventId`,
+        `must be unique within the append (same as events[${first}].eventId)`,
+      );
+    }
+    seen.set(event.eventId, index);
+  });
+}
+
+/** DynamoDB counts a number as at most 21 bytes (38 digits); counting every number as 21 never underestimates. */
+const NUMBER_BYTES = 21;
+
+/**
+ * An item's size as DynamoDB counts it: the UTF-8 bytes of each attribute
+ * name plus its value. Exact for strings, an upper bound for numbers, so an
+ * item this accepts DynamoDB accepts too.
+ */
+export function itemSize(item: Readonly<Record<string, unknown>>): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(item)) {
+    if (value === undefined) continue;
+    bytes += Buffer.byteLength(name, 'utf8');
+    if (typeof value === 'string') bytes += Buffer.byteLength(value, 'utf8');
+    else if (typeof value === 'number') bytes += NUMBER_BYTES;
+    else bytes += Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+  }
+  return bytes;
+}
+
+/** The event's item at the largest version and position it could get: its size cannot be beaten later. */
+export function eventItemSize(streamId: string, event: PreparedEvent, createdAt: string): number {
+  const worst = Number.MAX_SAFE_INTEGER;
+  return itemSize({
+    ...toEventItem({ streamId, version: worst, position: worst, createdAt, ...event }),
+  });
+}
+
+function checkSizes(append: PreparedAppend): void {
+  const { streamId, createdAt } = append;
+  // The counter and head items count towards the transaction's 4 MB as well.
+  let total =
+    itemSize({ [Attr.pk]: Keys.globalPk, [Attr.sk]: Keys.positionSk, [Attr.position]: 0 }) +
+    itemSize({
+      [Attr.pk]: Keys.streamPk(streamId),
+      [Attr.sk]: Keys.headSk,
+      [Attr.streamId]: streamId,
+      [Attr.version]: 0,
+      [Attr.createdAt]: createdAt,
+      [Attr.updatedAt]: createdAt,
+    });
+  append.events.forEach((event, index) => {
+    const size = eventItemSize(streamId, event, createdAt);
+    if (size > Limits.itemBytes) {
+      throw new AppendTooLargeError(
+        `events[${index}] as a DynamoDB item`,
+        Limits.itemBytes,
+        size,
+        'bytes',
+      );
+    }
+    total += size;
+  });
+  if (total > Limits.transactionBytes) {
+    throw new AppendTooLargeError(
+      "The append's transaction",
+      Limits.transactionBytes,
+      total,
+      'bytes',
+    );
+  }
+}

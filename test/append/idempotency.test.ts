@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBFailureError, WrongExpectedVersionError } from '../../src/errors.js';
+import { EventStore } from '../../src/event-store.js';
+import { toRecordedEvent } from '../../src/records.js';
+import type { ExpectedVersion, NewEvent } from '../../src/types.js';
+import { createTestTables, streamId, type TestTables, testClient } from '../support/dynamodb.js';
+import { injectFaults } from '../support/fault-injection.js';
+import { type TableProbe, tableProbe } from './helpers.js';
+
+let tables: TestTables;
+let store: EventStore;
+let probe: TableProbe;
+
+beforeAll(async () => {
+  tables = await createTestTables('append-idempotency');
+  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
+  probe = tableProbe(tables.client, tables.eventsTable);
+});
+afterAll(() => tables.drop());
+
+const batch = (tag: string): NewEvent[] => [
+  { type: 'Ordered', data: { tag }, eventId: `${tag}-1` },
+  { type: 'Paid', data: { tag }, eventId: `${tag}-2` },
+];
+
+/** A stream at version 2 (or absent when `seeded` is false), ready for an append with `mode`. */
+async function prepare(mode: ExpectedVersion) {
+  const id = streamId('idem');
+  if (mode !== 'no_stream') await store.appendToStream(id, batch('seed'), { expectedVersion: 0 });
+  return id;
+}
+
+const snapshot = async (id: string) => ({
+  items: await probe.streamItems(id),
+  counter: await probe.counter(),
+});
+
+describe('appendToStream idempotent retries', () => {
+  it.each<[string, ExpectedVersion]>([
+    ['an exact version', 2],
+    ["'no_stream'", 'no_stream'],
+    ["'any' (against the latest events)", 'any'],
+  ])('returns the original result and writes nothing when retried at %s', async (_m, mode) => {
+    // Prepare
+    const id = await prepare(mode);
+    const original = await store.appendToStream(id, batch('x'), { expectedVersion: mode });
+    const before = await snapshot(id);
+
+    // Act
+    const retried = await store.appendToStream(id, batch('x'), { expectedVersion: mode });
+
+    // Assess
+    expect(retried).toEqual(original);
+    expect(await snapshot(id)).toEqual(before);
+  });
+
+  it('recognises an exact-version retry even after the stream moved on', async () => {
+    // Prepare
+    const id = await prepare(2);
+    const original = await store.appendToStream(id, batch('x'), { expectedVersion: 2 });
+    await store.appendToStream(id, batch('later'), { expectedVersion: 4 });
+    const before = await snapshot(id);
+
+    // Act
+    const retried = await store.appendToStream(id, batch('x'), { expectedVersion: 2 });
+
+    // Assess
+    expect(retried).toEqual(original);
+    expect(await snapshot(id)).toEqual(before);
+  });
+
+  it.each<[string, NewEvent[]]>([
+    ['other event ids', batch('other')],
+    ['only the first event id', [batch('x')[0]!, { type: 'Paid', data: {}, eventId: 'y' }]],
+    ['the same ids in another order', [...batch('x')].reverse()],
+  ])(
+    'rejects with WrongExpectedVersionError when the stream moved on with %s',
+    async (_c, events) => {
+      // Prepare
+      const id = await prepare(2);
+      await store.appendToStream(id, batch('x'), { expectedVersion: 2 });
+      const before = await snapshot(id);
+
+      // Act
+      const error = await store.appendToStream(id, events, { expectedVersion: 2 }).catch((e) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(WrongExpectedVersionError);
+      const { streamId: on, expectedVersion, actualVersion } = error as WrongExpectedVersionError;
+      expect({ on, expectedVersion, actualVersion }).toEqual({
+        on: id,
+        expectedVersion: 2,
+        actualVersion: 4,
+      });
+      expect(await snapshot(id)).toEqual(before);
+    },
+  );
+
+  it("appends again under 'any' once other events came after the original (the documented limit)", async () => {
+    // Prepare
+    const id = await prepare('any');
+    await store.appendToStream(id, batch('x'), { expectedVersion: 'any' });
+    await store.appendToStream(id, batch('later'), { expectedVersion: 'any' });
+
+    // Act
+    const again = await store.appendToStream(id, batch('x'), { expectedVersion: 'any' });
+
+    // Assess
+    expect(again.events.map((e) => e.version)).toEqual([7, 8]);
+  });
+});
+
+describe('appendToStream after a lost reply', () => {
+  it.each<[string, ExpectedVersion]>([
+    ['an exact version', 2],
+    ["'no_stream'", 'no_stream'],
+    ["'any'", 'any'],
+  ])("gives the caller's retry at %s the original result", async (_m, mode) => {
+    // Prepare: the first transaction commits, but its reply never arrives.
+    const id = await prepare(mode);
+    const client = testClient();
+    const lossy = new EventStore({ tableName: tables.eventsTable, client });
+    const fault = injectFaults(client, { kind: 'lost-reply' });
+    const counter = await probe.counter();
+
+    try {
+      // Act
+      const lost = await lossy
+        .appendToStream(id, batch('x'), { expectedVersion: mode })
+        .catch((e) => e);
+      const retried = await lossy.appendToStream(id, batch('x'), { expectedVersion: mode });
+
+      // Assess
+      expect(lost).toBeInstanceOf(DynamoDBFailureError);
+      expect((lost as DynamoDBFailureError).cause).toMatchObject({ code: 'ECONNRESET' });
+      const stored = (await probe.eventItems(id)).slice(mode === 'no_stream' ? 0 : 2);
+      expect(stored.map((item) => [item.eventId, item.position])).toEqual([
+        ['x-1', counter + 1],
+        ['x-2', counter + 2],
+      ]);
+      expect(retried).toEqual({
+        streamId: id,
+        nextExpectedVersion: mode === 'no_stream' ? 2 : 4,
+        firstPosition: counter + 1,
+        lastPosition: counter + 2,
+        events: stored.map(toRecordedEvent),
+      });
+      expect(await probe.counter()).toBe(counter + 2);
+      expect(fault.injected).toBe(1);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("commits once when the SDK's own resend repeats the lost request (same ClientRequestToken)", async () => {
+    // Prepare: the reply is lost below the SDK's retry middleware, which resends.
+    const id = await prepare(2);
+    const client = testClient();
+    const lossy = new EventStore({ tableName: tables.eventsTable, client });
+    const fault = injectFaults(client, { kind: 'lost-reply' }, { layer: 'below-sdk-retry' });
+    const counter = await probe.counter();
+
+    try {
+      // Act
+      const result = await lossy.appendToStream(id, batch('x'), { expectedVersion: 2 });
+
+      // Assess
+      const tokens = fault.inputs.map((input) => input.ClientRequestToken);
+      expect(tokens).toEqual([expect.any(String), tokens[0]]);
+      expect({ first: result.firstPosition, last: result.lastPosition }).toEqual({
+        first: counter + 1,
+        last: counter + 2,
+      });
+      expect((await probe.eventItems(id)).map((item) => item.eventId)).toEqual([
+        'seed-1',
+        'seed-2',
+        'x-1',
+        'x-2',
+      ]);
+      expect(await probe.counter()).toBe(counter + 2);
+    } finally {
+      client.destroy();
+    }
+  });
+});
