@@ -1,0 +1,156 @@
+import { CfnOutput, type Duration } from 'aws-cdk-lib';
+import type { IHttpRouteAuthorizer, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { EnvVar } from '../src/table.js';
+import { EventStoreAlarms } from './alarms.js';
+import { type ApiOverrides, EventStoreApi } from './api.js';
+import { defaultLogRetention, type FunctionOverrides } from './node-function.js';
+import { lambdaEntries } from './paths.js';
+import { type EventSourceOverrides, StreamProcessor } from './stream-processors.js';
+import { EventStoreTables, type TableOverrides } from './tables.js';
+
+export interface EventStoreProps {
+  /** A customer managed KMS key for both tables. Default: the AWS owned key. */
+  readonly encryptionKey?: IKey;
+  /** Overrides of the tables' props (not their keys or stream). Defaults: on-demand, PITR, deletion protection, RETAIN. */
+  readonly eventsTable?: TableOverrides;
+  readonly readModelTable?: TableOverrides;
+  /** The API's authorizer on every route. Default: IAM. */
+  readonly apiAuthorizer?: IHttpRouteAuthorizer;
+  readonly apiAuthorizationScopes?: string[];
+  readonly apiThrottle?: ThrottleSettings;
+  readonly httpApi?: ApiOverrides;
+  readonly apiFunction?: FunctionOverrides;
+  readonly projectorFunction?: FunctionOverrides;
+  readonly snapshotterFunction?: FunctionOverrides;
+  /** Applied to both stream consumers' event source mappings. */
+  readonly eventSource?: EventSourceOverrides;
+  /** Lambda and access logs. Default: one month. */
+  readonly logRetention?: RetentionDays;
+  readonly alarmActions?: readonly IAlarmAction[];
+  readonly iteratorAgeAlarmThreshold?: Duration;
+}
+
+/**
+ * The whole event store: tables, HTTP API, stream processors and alarms,
+ * plus grants for other functions that use the SDK directly.
+ */
+export class EventStore extends Construct {
+  readonly tables: EventStoreTables;
+  readonly api: EventStoreApi;
+  readonly projector: StreamProcessor;
+  readonly snapshotter: StreamProcessor;
+  readonly alarms: EventStoreAlarms;
+
+  constructor(scope: Construct, id: string, props: EventStoreProps = {}) {
+    super(scope, id);
+    const logRetention = props.logRetention ?? defaultLogRetention;
+
+    this.tables = new EventStoreTables(this, 'Tables', {
+      ...(props.encryptionKey && { encryptionKey: props.encryptionKey }),
+      ...(props.eventsTable && { eventsTable: props.eventsTable }),
+      ...(props.readModelTable && { readModelTable: props.readModelTable }),
+    });
+    const environment = {
+      [EnvVar.eventsTable]: this.eventsTable.tableName,
+      [EnvVar.readModelTable]: this.readModelTable.tableName,
+    };
+
+    this.api = new EventStoreApi(this, 'Api', {
+      tables: this.tables,
+      logRetention,
+      authorizer: props.apiAuthorizer,
+      authorizationScopes: props.apiAuthorizationScopes,
+      throttle: props.apiThrottle,
+      function: props.apiFunction,
+      httpApi: props.httpApi,
+    });
+
+    this.projector = new StreamProcessor(this, 'Projector', {
+      consumer: 'projector',
+      entry: lambdaEntries.projector,
+      table: this.eventsTable,
+      environment,
+      logRetention,
+      function: props.projectorFunction,
+      eventSource: props.eventSource,
+    });
+    // The consumers read single streams (gap filling, folds), never `$all`.
+    this.tables.grantEventsRead(this.projector.function, { all: false });
+    this.tables.grantReadModelsWrite(this.projector.function);
+
+    this.snapshotter = new StreamProcessor(this, 'Snapshotter', {
+      consumer: 'snapshotter',
+      entry: lambdaEntries.snapshotter,
+      table: this.eventsTable,
+      environment,
+      logRetention,
+      function: props.snapshotterFunction,
+      eventSource: props.eventSource,
+    });
+    this.tables.grantEventsRead(this.snapshotter.function, { all: false });
+    this.tables.grantSnapshotWrite(this.snapshotter.function);
+
+    this.alarms = new EventStoreAlarms(this, 'Alarms', {
+      functions: {
+        Api: this.api.function,
+        Projector: this.projector.function,
+        Snapshotter: this.snapshotter.function,
+      },
+      streamConsumers: {
+        Projector: this.projector.function,
+        Snapshotter: this.snapshotter.function,
+      },
+      deadLetterQueues: {
+        Projector: this.projector.deadLetterQueue,
+        Snapshotter: this.snapshotter.deadLetterQueue,
+      },
+      tables: { Events: this.eventsTable, ReadModels: this.readModelTable },
+      actions: props.alarmActions,
+      iteratorAgeThreshold: props.iteratorAgeAlarmThreshold,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'EventsTableName', { value: this.eventsTable.tableName });
+    new CfnOutput(this, 'ReadModelTableName', { value: this.readModelTable.tableName });
+  }
+
+  get eventsTable(): Table {
+    return this.tables.events;
+  }
+
+  get readModelTable(): Table {
+    return this.tables.readModels;
+  }
+
+  get apiUrl(): string {
+    return this.api.url;
+  }
+
+  /** Read streams, `$all`, heads and snapshots with the SDK; sets EVENTS_TABLE_NAME. */
+  grantRead(fn: LambdaFunction): Grant {
+    fn.addEnvironment(EnvVar.eventsTable, this.eventsTable.tableName);
+    return this.tables.grantEventsRead(fn);
+  }
+
+  /** Calls to the HTTP API with SigV4-signed requests (the default IAM authorizer). */
+  grantInvokeApi(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [this.api.httpApi.arnForExecuteApi()],
+    });
+  }
+
+  /** `appendToStream` with the SDK, nothing more; sets EVENTS_TABLE_NAME. */
+  grantAppend(fn: LambdaFunction): Grant {
+    fn.addEnvironment(EnvVar.eventsTable, this.eventsTable.tableName);
+    return this.tables.grantEventsAppend(fn);
+  }
+}

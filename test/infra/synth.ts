@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
+import { EventStore, type EventStoreProps } from '../../infra/event-store.js';
+import { repoRoot } from '../../infra/paths.js';
+
+export interface Synthesized {
+  app: App;
+  stack: Stack;
+  eventStore: EventStore;
+  template: Template;
+}
+
+export interface SynthesizeOptions {
+  /** A function when a prop needs a construct in the stack (a KMS key, an alarm topic). */
+  props?: EventStoreProps | ((stack: Stack) => EventStoreProps);
+  /**
+   * Run esbuild for the three functions (seconds each). Off by default: the
+   * template is the same apart from asset hashes, so only the test of the
+   * bundles themselves pays for it.
+   */
+  bundle?: boolean;
+  /** Adds more to the stack before synthesis (e.g. a function using the grants). */
+  extend?: (stack: Stack, eventStore: EventStore) => void;
+}
+
+/** The feature flags `cdk synth` applies, so the tests see the template that deploys. */
+const cdkJsonContext = (
+  JSON.parse(readFileSync(join(repoRoot, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
+
+export function testApp(options: { bundle?: boolean } = {}): App {
+  return new App({
+    context: { ...cdkJsonContext, [BUNDLING_STACKS]: options.bundle ? ['**'] : [] },
+    // CDK's built-in template linter costs seconds per synth; `npm run synth` runs it.
+    builtinCloudFormationValidation: false,
+  });
+}
+
+export function synthesize(options: SynthesizeOptions = {}): Synthesized {
+  const app = testApp({ bundle: options.bundle ?? false });
+  const stack = new Stack(app, 'EventStoreTest');
+  const props = typeof options.props === 'function' ? options.props(stack) : options.props;
+  const eventStore = new EventStore(stack, 'EventStore', props);
+  options.extend?.(stack, eventStore);
+  return { app, stack, eventStore, template: Template.fromStack(stack) };
+}
+
+export function logicalId(construct: IConstruct): string {
+  const child = construct.node.defaultChild as CfnElement | undefined;
+  if (!child) throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return Stack.of(construct).getLogicalId(child);
+}
+
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+export function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+/** Every statement of every IAM policy in the template. */
+export function allStatements(template: Template): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+  );
+}
+
+/** The statements of the policies attached to a function's role. */
+export function statementsOf(template: Template, fn: IFunction): Statement[] {
+  if (!fn.role) throw new Error(`${fn.node.path} has no role`);
+  const roleId = logicalId(fn.role);
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
+  });
+  return Object.values(policies).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+  );
+}
+
+/**
+ * A readable name for a resource ARN expression: `Id.Arn` for a GetAtt,
+ * `Id.Arn/index/name` for a joined index ARN, the string itself otherwise.
+ */
+export function resourceName(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  if (resource && typeof resource === 'object') {
+    const r = resource as Record<string, unknown>;
+    const getAtt = r['Fn::GetAtt'];
+    if (Array.isArray(getAtt)) return getAtt.join('.');
+    const ref = r.Ref;
+    if (typeof ref === 'string') return ref;
+    const join = r['Fn::Join'];
+    if (Array.isArray(join)) {
+      const [separator, parts] = join as [string, unknown[]];
+      return parts.map(resourceName).join(separator);
+    }
+  }
+  return JSON.stringify(resource);
+}
+
+/** Allowed actions per resource name, sorted, for the given statements. */
+export function actionsByResource(statements: Statement[]): Record<string, string[]> {
+  const byResource = new Map<string, Set<string>>();
+  for (const statement of statements) {
+    if (statement.Effect !== 'Allow') continue;
+    for (const resource of resourcesOf(statement)) {
+      const name = resourceName(resource);
+      const set = byResource.get(name) ?? new Set<string>();
+      for (const action of actionsOf(statement)) set.add(action);
+      byResource.set(name, set);
+    }
+  }
+  return Object.fromEntries([...byResource].map(([name, set]) => [name, [...set].sort()]));
+}
+
+export const sorted = (values: readonly string[]): string[] => [...values].sort();

@@ -1,0 +1,76 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toCreateTableInput } from '../../src/create-tables.js';
+import { eventsTableSchema, readModelTableSchema } from '../../src/table.js';
+import { logicalId, type Synthesized, synthesize } from './synth.js';
+
+type Resource = { Properties: Record<string, unknown>; [key: string]: unknown };
+
+describe('EventStore tables', () => {
+  let synth: Synthesized;
+  let events: Resource;
+  let readModels: Resource;
+
+  beforeAll(() => {
+    synth = synthesize();
+    const resources = synth.template.toJSON().Resources as Record<string, Resource>;
+    events = resources[logicalId(synth.eventStore.eventsTable)]!;
+    readModels = resources[logicalId(synth.eventStore.readModelTable)]!;
+  });
+
+  const byName = (a: { AttributeName: string }, b: { AttributeName: string }) =>
+    a.AttributeName.localeCompare(b.AttributeName);
+
+  it('keys the events table exactly as the SDK creates it (src/table.ts)', () => {
+    const sdk = toCreateTableInput(eventsTableSchema, 'unused');
+
+    expect(events.Properties.KeySchema).toEqual(sdk.KeySchema);
+    expect(
+      [...(events.Properties.AttributeDefinitions as { AttributeName: string }[])].sort(byName),
+    ).toEqual([...(sdk.AttributeDefinitions ?? [])].sort(byName as never));
+  });
+
+  it('indexes $all by position page and position, projecting every attribute', () => {
+    const sdk = toCreateTableInput(eventsTableSchema, 'unused');
+
+    expect(events.Properties.GlobalSecondaryIndexes).toEqual(sdk.GlobalSecondaryIndexes);
+  });
+
+  it('streams the events table with NEW_IMAGE', () => {
+    expect(events.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+  });
+
+  it('keys the read-model table as the SDK does, without a stream', () => {
+    const sdk = toCreateTableInput(readModelTableSchema, 'unused');
+
+    expect(readModels.Properties.KeySchema).toEqual(sdk.KeySchema);
+    expect(readModels.Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(readModels.Properties.StreamSpecification).toBeUndefined();
+  });
+
+  it('bills both tables on demand', () => {
+    expect(events.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(readModels.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it('turns on point-in-time recovery for both tables', () => {
+    const pitr = { PointInTimeRecoveryEnabled: true };
+
+    expect(events.Properties.PointInTimeRecoverySpecification).toEqual(pitr);
+    expect(readModels.Properties.PointInTimeRecoverySpecification).toEqual(pitr);
+  });
+
+  it('protects both tables from deletion and retains them when the stack or resource goes', () => {
+    for (const table of [events, readModels]) {
+      expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  // DynamoDB always encrypts at rest; SSEEnabled false selects the AWS owned key (no KMS charges).
+  it('encrypts at rest with the AWS owned key by default', () => {
+    expect(events.Properties.SSESpecification).toEqual({ SSEEnabled: false });
+    expect(readModels.Properties.SSESpecification).toEqual({ SSEEnabled: false });
+    synth.template.resourceCountIs('AWS::KMS::Key', 0);
+  });
+});
