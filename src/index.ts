@@ -1,3 +1,11 @@
+export {
+  type AggregateDefinition,
+  aggregateFor,
+  categoryOf,
+  type DefineAggregateInput,
+  defineAggregate,
+  loadAggregate,
+} from './aggregates.js';
 export { createTable, createTables, type TableNames, toCreateTableInput } from './create-tables.js';
 export {
   AllStreamLaggingError,
@@ -13,7 +21,21 @@ export {
   WrongExpectedVersionError,
 } from './errors.js';
 export { EventStore } from './event-store.js';
+export * from './projections/index.js';
 export { type EventItem, toEventItem, toRecordedEvent } from './records.js';
+export {
+  planSnapshots,
+  type SnapshotTask,
+  type TakeSnapshotResult,
+  takeSnapshot,
+} from './snapshotting.js';
+export {
+  eventInsertFilter,
+  type FilterLeaf,
+  type FilterPattern,
+  type StreamConsumerName,
+  StreamFilters,
+} from './stream-filters.js';
 export {
   Attr,
   EnvVar,
@@ -21,6 +43,7 @@ export {
   Index,
   Keys,
   Limits,
+  ReadModelAttr,
   ReadModelKeys,
   readModelTableSchema,
   type TableSchema,

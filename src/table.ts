@@ -68,6 +68,19 @@ export const ReadModelKeys = {
   checkpointSk: 'CHECKPOINT',
 } as const;
 
+/** Attributes of read-model items (projection documents and checkpoints), besides PK/SK. */
+export const ReadModelAttr = {
+  /** The document's state, as JSON text. */
+  state: 'state',
+  /** Map: source stream id -> last version applied to the document. */
+  streams: 'streams',
+  /** Bumped by every write; the condition that makes concurrent writers take turns. */
+  revision: 'revision',
+  /** A checkpoint's last handled `$all` position. */
+  position: 'position',
+  updatedAt: 'updatedAt',
+} as const;
+
 export type KeyType = 'S' | 'N';
 
 export interface KeySchema {

@@ -1,0 +1,20 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { registry } from '../src/domain/registry.js';
+import { EventStore } from '../src/event-store.js';
+import { ProjectionStore } from '../src/projections/projection-store.js';
+import { Projector } from '../src/projections/projector.js';
+import { createProjectorHandler } from './stream/projector-handler.js';
+import { clientFor, projectorConfigFromEnv } from './stream-config.js';
+
+const config = projectorConfigFromEnv();
+const client = clientFor(config);
+
+/** DynamoDB Streams (event INSERTs) -> the registry's projections. */
+export const handler = createProjectorHandler({
+  projector: new Projector({
+    store: new EventStore({ tableName: config.eventsTable, client }),
+    projectionStore: new ProjectionStore({ tableName: config.readModelTable, client }),
+    projections: registry.projections,
+  }),
+  logger: new Logger({ serviceName: 'projector' }),
+});

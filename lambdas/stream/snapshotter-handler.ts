@@ -1,0 +1,30 @@
+import type { AggregateDefinition } from '../../src/aggregates.js';
+import type { EventStore } from '../../src/event-store.js';
+import { planSnapshots, takeSnapshot } from '../../src/snapshotting.js';
+import { type FailureLogger, reportPartialFailures, type StreamHandler } from './partial-batch.js';
+import { parseBatch } from './records.js';
+
+export interface SnapshotterHandlerDeps {
+  store: EventStore;
+  aggregates: readonly AggregateDefinition[];
+  logger?: FailureLogger;
+}
+
+/** Event INSERTs at a multiple of an aggregate's snapshotEvery -> a snapshot at that version. */
+export function createSnapshotterHandler(deps: SnapshotterHandlerDeps): StreamHandler {
+  return async (event, context) => {
+    const { events, sources, failures } = parseBatch(event.Records);
+    // One stream's snapshot at a time keeps DynamoDB Local (and a small table) unhurried.
+    for (const task of planSnapshots(deps.aggregates, events)) {
+      try {
+        await takeSnapshot(deps.store, task.aggregate, task.streamId, task.version);
+      } catch (error) {
+        for (const index of task.eventIndexes) {
+          const record = sources[index];
+          if (record) failures.set(record, error);
+        }
+      }
+    }
+    return reportPartialFailures(event, failures, context, deps.logger);
+  };
+}

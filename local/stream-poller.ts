@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { createProjectorHandler } from '../lambdas/stream/projector-handler.js';
+import { createSnapshotterHandler } from '../lambdas/stream/snapshotter-handler.js';
+import { type DomainRegistry, registry as defaultRegistry } from '../src/domain/registry.js';
+import { EventStore } from '../src/event-store.js';
+import { ProjectionStore } from '../src/projections/projection-store.js';
+import { Projector } from '../src/projections/projector.js';
+import { StreamFilters } from '../src/stream-filters.js';
+import { localClient } from './dynamodb-local.js';
+import { ShardReader, type StreamConsumer, streamArnOf } from './streams/shard-reader.js';
+
+export type { StreamConsumer } from './streams/shard-reader.js';
+
+export interface StreamProcessingOptions {
+  /** DynamoDB Local's endpoint; or pass `client`. */
+  endpoint?: string;
+  client?: DynamoDBClient;
+  eventsTable: string;
+  readModelTable: string;
+  /** Checkpoints go to `<dataDir>/streams/`; without it they live in memory (a restart replays, harmlessly). */
+  dataDir?: string;
+  /** Wait between empty reads of a shard. Default 200 ms (Lambda polls a shard about 4 times a second). */
+  pollIntervalMs?: number;
+  /** Records per GetRecords and handler call. Default 100, the event source mappings' batch size. */
+  batchSize?: number;
+  /** Retries of failing records before they go to the dead-letter file. Default 3. */
+  maxRetries?: number;
+  /** Default 200 ms, doubling per retry. */
+  retryDelayMs?: number;
+  /** Default: `src/domain/registry.ts`. */
+  registry?: DomainRegistry;
+  /** Default: the projector and the snapshotter, with their CDK filters. */
+  consumers?: StreamConsumer[];
+  /** Default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface StreamProcessing {
+  /** Finishes the batches in hand (checkpoints included) and stops polling. */
+  stop(): Promise<void>;
+}
+
+/** The projector and snapshotter handlers exactly as the CDK construct wires them. */
+export function defaultConsumers(deps: {
+  client: DynamoDBClient;
+  eventsTable: string;
+  readModelTable: string;
+  registry: DomainRegistry;
+  log: (line: string) => void;
+}): StreamConsumer[] {
+  const store = new EventStore({ tableName: deps.eventsTable, client: deps.client });
+  const projectionStore = new ProjectionStore({
+    tableName: deps.readModelTable,
+    client: deps.client,
+  });
+  return [
+    {
+      name: 'projector',
+      filters: StreamFilters.projector,
+      handler: createProjectorHandler({
+        projector: new Projector({
+          store,
+          projectionStore,
+          projections: deps.registry.projections,
+        }),
+        logger: failureLogger('projector', deps.log),
+      }),
+    },
+    {
+      name: 'snapshotter',
+      filters: StreamFilters.snapshotter,
+      handler: createSnapshotterHandler({
+        store,
+        aggregates: deps.registry.aggregates,
+        logger: failureLogger('snapshotter', deps.log),
+      }),
+    },
+  ];
+}
+
+/**
+ * Stands in for Lambda's event source mappings on DynamoDB Local: polls the
+ * events table's stream and invokes the same handlers with the same filters,
+ * event shape and partial-failure retries. Resolves once the stream is found.
+ */
+export async function startStreamProcessing(
+  options: StreamProcessingOptions,
+): Promise<StreamProcessing> {
+  const ownsClient = !options.client;
+  if (!options.client && !options.endpoint)
+    throw new Error('startStreamProcessing needs endpoint or client');
+  const client = options.client ?? localClient(options.endpoint as string);
+  const streams = streamsClientLike(client);
+  const log = options.log ?? ((line: string) => console.error(`[streams] ${line}`));
+  // Fail here, not in a background loop, when the table is missing or has no stream.
+  await streamArnOf(client, options.eventsTable);
+  const consumers =
+    options.consumers ??
+    defaultConsumers({
+      client,
+      eventsTable: options.eventsTable,
+      readModelTable: options.readModelTable,
+      registry: options.registry ?? defaultRegistry,
+      log,
+    });
+  const controller = new AbortController();
+  const dir = options.dataDir ? join(options.dataDir, 'streams') : undefined;
+  const file = (consumer: string, kind: string) =>
+    dir && join(dir, `${options.eventsTable}.${consumer}.${kind}`);
+  const loops = consumers.map((consumer) =>
+    new ShardReader({
+      dynamodb: client,
+      streams,
+      tableName: options.eventsTable,
+      consumer,
+      checkpointPath: file(consumer.name, 'checkpoint.json'),
+      deadLetterPath: file(consumer.name, 'dead-letters.jsonl'),
+      pollIntervalMs: options.pollIntervalMs ?? 200,
+      batchSize: options.batchSize ?? 100,
+      maxRetries: options.maxRetries ?? 3,
+      retryDelayMs: options.retryDelayMs ?? 200,
+      log,
+      signal: controller.signal,
+    }).run(),
+  );
+  return {
+    stop: async () => {
+      controller.abort();
+      await Promise.allSettled(loops);
+      streams.destroy();
+      if (ownsClient) client.destroy();
+    },
+  };
+}
+
+function failureLogger(consumer: string, log: (line: string) => void) {
+  return {
+    warn: (message: string, ...extra: unknown[]) =>
+      log(`${consumer}: ${message} ${extra.map((e) => JSON.stringify(e)).join(' ')}`),
+  };
+}
+
+/** A Streams client that talks to the same endpoint, region and credentials as `client`. */
+function streamsClientLike(client: DynamoDBClient): DynamoDBStreamsClient {
+  const { endpoint, region, credentials } = client.config;
+  return new DynamoDBStreamsClient({
+    region,
+    credentials,
+    ...(endpoint && { endpoint }),
+  });
+}

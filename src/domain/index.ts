@@ -1,0 +1,2 @@
+export * from './bank-account.js';
+export { type DomainRegistry, registry } from './registry.js';

@@ -1,0 +1,59 @@
+import type { RecordedEvent } from '../types.js';
+
+/**
+ * A document-per-key read model. `evolve` is pure; the projector owns
+ * ordering, idempotency and storage. The state is stored as JSON text, so it
+ * must survive `JSON.stringify` / `JSON.parse`.
+ */
+export interface ProjectionDefinition<
+  State = unknown,
+  Event extends RecordedEvent = RecordedEvent,
+> {
+  readonly name: string;
+  /** Only these event types reach `key` and `evolve`; any other type is skipped. */
+  readonly eventTypes: readonly string[];
+  // Method syntax on purpose: it lets a registry hold projections of different event types.
+  /** The document an event belongs to; `undefined` leaves the event out. */
+  key(event: Event): string | undefined;
+  initialState(): State;
+  evolve(state: State, event: Event): State;
+}
+
+export type DefineProjectionInput<State, Event extends RecordedEvent> = {
+  name: string;
+  eventTypes: readonly string[];
+  key: (event: Event) => string | undefined;
+  initialState: () => State;
+  evolve: (state: State, event: Event) => State;
+};
+
+// Projection names become part of a partition key (`PROJECTION#name`) and a URL path segment.
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function defineProjection<State, Event extends RecordedEvent = RecordedEvent>(
+  input: DefineProjectionInput<State, Event>,
+): ProjectionDefinition<State, Event> {
+  if (!NAME.test(input.name)) {
+    throw new TypeError(
+      `projection name must be 1..128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit (got '${input.name}')`,
+    );
+  }
+  if (input.eventTypes.length === 0) {
+    throw new TypeError(`projection '${input.name}' must list at least one event type`);
+  }
+  return {
+    name: input.name,
+    eventTypes: [...input.eventTypes],
+    key: input.key,
+    initialState: input.initialState,
+    evolve: input.evolve,
+  };
+}
+
+/** Whether the projection takes this event, and for which document. */
+export function documentKeyOf(
+  projection: ProjectionDefinition,
+  event: RecordedEvent,
+): string | undefined {
+  return projection.eventTypes.includes(event.type) ? projection.key(event) : undefined;
+}

@@ -1,0 +1,26 @@
+export {
+  type DefineProjectionInput,
+  defineProjection,
+  documentKeyOf,
+  type ProjectionDefinition,
+} from './define.js';
+export type { ProjectionDocument } from './documents.js';
+export {
+  type ListDocumentsOptions,
+  type ListDocumentsResult,
+  ProjectionStore,
+  type ProjectionStoreOptions,
+} from './projection-store.js';
+export {
+  type ApplyOptions,
+  type ApplyResult,
+  type ProjectionFailure,
+  Projector,
+  type ProjectorOptions,
+} from './projector.js';
+export type { RebuildOptions, RebuildProgress } from './rebuild.js';
+export {
+  type SubscribeToAllOptions,
+  type Subscription,
+  subscribeToAll,
+} from './subscribe-to-all.js';

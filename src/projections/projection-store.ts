@@ -1,0 +1,210 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBFailureError, ValidationError } from '../errors.js';
+import { dynamoCall } from '../read/dynamo-call.js';
+import { Attr, ReadModelAttr, ReadModelKeys } from '../table.js';
+import { buildDocumentPut, type ProjectionDocument, toProjectionDocument } from './documents.js';
+
+export interface ProjectionStoreOptions {
+  /** The read-model table (see `readModelTableSchema`). */
+  tableName: string;
+  /** Injected client; default `new DynamoDBClient({})`. */
+  client?: DynamoDBClient;
+}
+
+export interface ListDocumentsOptions {
+  /** Default 100, at most 1000. */
+  limit?: number;
+  /** The `cursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface ListDocumentsResult<State> {
+  documents: ProjectionDocument<State>[];
+  /** Pass it to get the next page; undefined on the last page. */
+  cursor: string | undefined;
+}
+
+const MAX_LIST_LIMIT = 1000;
+const BATCH_WRITE_MAX = 25;
+
+/** Projection documents and subscription checkpoints in the read-model table. */
+export class ProjectionStore {
+  readonly tableName: string;
+  readonly #doc: DynamoDBDocumentClient;
+
+  constructor(options: ProjectionStoreOptions) {
+    this.tableName = options.tableName;
+    this.#doc = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+
+  /** `undefined` when the projection has no document with this key. */
+  async get<State = unknown>(
+    projection: string,
+    key: string,
+  ): Promise<ProjectionDocument<State> | undefined> {
+    const { Item } = await dynamoCall(`GetItem of document '${projection}/${key}'`, () =>
+      this.#doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { [Attr.pk]: ReadModelKeys.projectionPk(projection), [Attr.sk]: key },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item ? toProjectionDocument<State>(projection, Item) : undefined;
+  }
+
+  /** The projection's documents in key order, a page at a time. */
+  async list<State = unknown>(
+    projection: string,
+    options: ListDocumentsOptions = {},
+  ): Promise<ListDocumentsResult<State>> {
+    const limit = options.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+      throw new ValidationError('limit', `must be an integer 1..${MAX_LIST_LIMIT} (got ${limit})`);
+    }
+    const page = await dynamoCall(`Query of projection '${projection}'`, () =>
+      this.#doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': Attr.pk },
+          ExpressionAttributeValues: { ':pk': ReadModelKeys.projectionPk(projection) },
+          // One more than asked tells whether another page exists, so the last page has no cursor.
+          Limit: limit + 1,
+          ...(options.cursor && {
+            ExclusiveStartKey: {
+              [Attr.pk]: ReadModelKeys.projectionPk(projection),
+              [Attr.sk]: decodeCursor(options.cursor),
+            },
+          }),
+        }),
+      ),
+    );
+    const items = page.Items ?? [];
+    const more = items.length > limit || page.LastEvaluatedKey !== undefined;
+    const kept = items.slice(0, limit);
+    const last = kept.at(-1)?.[Attr.sk];
+    return {
+      documents: kept.map((item) => toProjectionDocument<State>(projection, item)),
+      cursor:
+        more && typeof last === 'string'
+          ? Buffer.from(last, 'utf8').toString('base64url')
+          : undefined,
+    };
+  }
+
+  /**
+   * Writes a document if its revision is still `expectedRevision` (0 = absent).
+   * Returns false when another writer got there first.
+   */
+  async putDocument(document: ProjectionDocument, expectedRevision: number): Promise<boolean> {
+    try {
+      await this.#doc.send(
+        new PutCommand(buildDocumentPut(this.tableName, document, expectedRevision)),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw new DynamoDBFailureError(
+        `PutItem of document '${document.projection}/${document.key}'`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Deletes every document of the projection; returns how many. */
+  async clear(projection: string): Promise<number> {
+    let deleted = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoCall(`Query of projection '${projection}'`, () =>
+        this.#doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': Attr.pk, '#sk': Attr.sk },
+            ExpressionAttributeValues: { ':pk': ReadModelKeys.projectionPk(projection) },
+            ProjectionExpression: '#pk, #sk',
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      const keys = page.Items ?? [];
+      for (let i = 0; i < keys.length; i += BATCH_WRITE_MAX) {
+        await this.#deleteAll(keys.slice(i, i + BATCH_WRITE_MAX));
+      }
+      deleted += keys.length;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return deleted;
+  }
+
+  /** The last `$all` position the named subscription handled; undefined before its first save. */
+  async getCheckpoint(name: string): Promise<number | undefined> {
+    const { Item } = await dynamoCall(`GetItem of checkpoint '${name}'`, () =>
+      this.#doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: checkpointKey(name),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const position = Item?.[ReadModelAttr.position];
+    return typeof position === 'number' ? position : undefined;
+  }
+
+  /** Moves the checkpoint forward only: a slower twin cannot drag it back. Returns whether it moved. */
+  async saveCheckpoint(name: string, position: number): Promise<boolean> {
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...checkpointKey(name),
+            [ReadModelAttr.position]: position,
+            [ReadModelAttr.updatedAt]: new Date().toISOString(),
+          },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #position < :position',
+          ExpressionAttributeNames: { '#pk': Attr.pk, '#position': ReadModelAttr.position },
+          ExpressionAttributeValues: { ':position': position },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw new DynamoDBFailureError(`PutItem of checkpoint '${name}'`, { cause: error });
+    }
+  }
+
+  async #deleteAll(keys: Record<string, unknown>[]): Promise<void> {
+    let pending = keys.map((Key) => ({ DeleteRequest: { Key } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      const result = await dynamoCall('BatchWriteItem of projection documents', () =>
+        this.#doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } })),
+      );
+      pending = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+    }
+  }
+}
+
+function checkpointKey(name: string): Record<string, string> {
+  return { [Attr.pk]: ReadModelKeys.checkpointPk(name), [Attr.sk]: ReadModelKeys.checkpointSk };
+}
+
+function decodeCursor(cursor: string): string {
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (key.length === 0) throw new ValidationError('cursor', 'must be a cursor returned by list()');
+  return key;
+}

@@ -1,0 +1,84 @@
+import type { EventStore } from '../event-store.js';
+import type { RecordedEvent } from '../types.js';
+import type { ProjectionDefinition } from './define.js';
+import type { ProjectionStore } from './projection-store.js';
+
+export interface RebuildProgress {
+  projection: string;
+  /** Documents deleted before the replay. */
+  documentsDeleted: number;
+  /** The last `$all` position replayed so far. */
+  position: number;
+  eventsRead: number;
+  documentsWritten: number;
+  done: boolean;
+}
+
+export interface RebuildOptions {
+  /** Events per apply. Default 500. */
+  batchSize?: number;
+  /** Called after the clear and after every batch, the last time with `done: true`. */
+  onProgress?: (progress: RebuildProgress) => void;
+}
+
+export interface RebuildDeps {
+  store: EventStore;
+  projectionStore: ProjectionStore;
+  apply(
+    events: readonly RecordedEvent[],
+    options: { projection: string },
+  ): Promise<{ documentsWritten: number; failures: readonly { index: number; error: unknown }[] }>;
+}
+
+/**
+ * Deletes the projection's documents and replays `$all` from position 1 into
+ * it. A live projector may keep writing meanwhile: a document it recreates
+ * starts from version 0 and reads its streams from the start, so both end the
+ * same. Fails (with the first failure as `cause`) rather than leave a
+ * silently partial read model.
+ */
+export async function rebuildProjection(
+  deps: RebuildDeps,
+  projection: ProjectionDefinition,
+  options: RebuildOptions = {},
+): Promise<RebuildProgress> {
+  const batchSize = options.batchSize ?? 500;
+  const progress: RebuildProgress = {
+    projection: projection.name,
+    documentsDeleted: await deps.projectionStore.clear(projection.name),
+    position: 0,
+    eventsRead: 0,
+    documentsWritten: 0,
+    done: false,
+  };
+  options.onProgress?.({ ...progress });
+  let batch: RecordedEvent[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const result = await deps.apply(batch, { projection: projection.name });
+    const failure = result.failures[0];
+    if (failure) {
+      const event = batch[failure.index];
+      throw new Error(
+        `rebuild of projection '${projection.name}' failed at position ${event?.position}: ${String(failure.error)}`,
+        { cause: failure.error },
+      );
+    }
+    progress.eventsRead += batch.length;
+    progress.documentsWritten += result.documentsWritten;
+    progress.position = batch.at(-1)?.position ?? progress.position;
+    batch = [];
+    options.onProgress?.({ ...progress });
+  };
+  for await (const event of deps.store.readAll({
+    fromPosition: 1,
+    eventTypes: projection.eventTypes,
+  })) {
+    batch.push(event);
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  progress.done = true;
+  options.onProgress?.({ ...progress });
+  return progress;
+}

@@ -1,0 +1,113 @@
+import type { EventStore } from '../event-store.js';
+import type { RecordedEvent } from '../types.js';
+import type { ProjectionStore } from './projection-store.js';
+
+export interface SubscribeToAllOptions {
+  store: EventStore;
+  /** Where the checkpoint (`CHECKPOINT#name`) lives. */
+  checkpoints: ProjectionStore;
+  /** Names the checkpoint: a subscription with the same name resumes where the last one stopped. */
+  name: string;
+  /** Where to start when there is no checkpoint yet. Default 1. */
+  fromPosition?: number;
+  /** Called once per event, in position order. Throwing stops the subscription (`done` rejects). */
+  handler: (event: RecordedEvent) => Promise<void> | void;
+  /** Events read (and checkpointed) at a time. Default 100. */
+  batchSize?: number;
+  /** Wait between reads once caught up. Default 500 ms. */
+  pollIntervalMs?: number;
+  /** Only these event types reach the handler. */
+  eventTypes?: readonly string[];
+  /** Read failures retried (with backoff) before the subscription gives up. Default 5. */
+  maxReadRetries?: number;
+}
+
+export interface Subscription {
+  /** Finishes the event in hand, saves the checkpoint and resolves. */
+  stop(): Promise<void>;
+  /** Resolves after stop(); rejects when the handler throws or reads keep failing. */
+  readonly done: Promise<void>;
+  /** The last position handled (and checkpointed, once the batch ends). */
+  readonly position: number;
+}
+
+/**
+ * A catch-up subscription to `$all` with a durable checkpoint. Delivery is
+ * at least once: the checkpoint is saved after each batch, so a crash
+ * replays at most the batch in flight. The handler must tolerate that.
+ */
+export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
+  const batchSize = options.batchSize ?? 100;
+  const pollIntervalMs = options.pollIntervalMs ?? 500;
+  const maxReadRetries = options.maxReadRetries ?? 5;
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  let position = 0;
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const readBatch = async (): Promise<RecordedEvent[]> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const events: RecordedEvent[] = [];
+        for await (const event of options.store.readAll({
+          fromPosition: position + 1,
+          maxCount: batchSize,
+          ...(options.eventTypes && { eventTypes: options.eventTypes }),
+        })) {
+          events.push(event);
+        }
+        return events;
+      } catch (error) {
+        if (attempt >= maxReadRetries || stopping) throw error;
+        await pause(Math.min(5000, 100 * 2 ** attempt));
+      }
+    }
+  };
+
+  const run = async () => {
+    const checkpoint = await options.checkpoints.getCheckpoint(options.name);
+    position = checkpoint ?? (options.fromPosition ?? 1) - 1;
+    let saved = position;
+    try {
+      while (!stopping) {
+        const events = await readBatch();
+        for (const event of events) {
+          if (stopping) break;
+          await options.handler(event);
+          position = event.position;
+        }
+        if (position > saved) {
+          await options.checkpoints.saveCheckpoint(options.name, position);
+          saved = position;
+        }
+        if (events.length < batchSize && !stopping) await pause(pollIntervalMs);
+      }
+    } finally {
+      // Keep what was handled even when the handler threw mid-batch.
+      if (position > saved) await options.checkpoints.saveCheckpoint(options.name, position);
+    }
+  };
+
+  const done = run();
+  // `done` is for whoever wants it; nobody awaiting it must not crash the process.
+  done.catch(() => {});
+  return {
+    stop: async () => {
+      stopping = true;
+      wake?.();
+      await done;
+    },
+    done,
+    get position() {
+      return position;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { categoryOf, defineAggregate } from '../src/aggregates.js';
+import {
+  accountAggregate,
+  decideAccount,
+  initialAccountState,
+} from '../src/domain/bank-account.js';
+import { defineProjection } from '../src/projections/define.js';
+import { planSnapshots } from '../src/snapshotting.js';
+import type { RecordedEvent } from '../src/types.js';
+
+const event = (streamId: string, version: number): RecordedEvent => ({
+  streamId,
+  version,
+  position: version,
+  eventId: `${streamId}-${version}`,
+  type: 'MoneyDeposited',
+  data: { amount: 1 },
+  metadata: null,
+  createdAt: '2024-01-01T00:00:00.000Z',
+});
+
+describe('categoryOf', () => {
+  it.each([
+    ['account-42', 'account'],
+    ['account-42-b', 'account'],
+    ['account', 'account'],
+    ['-x', ''],
+  ])('%s -> %s', (streamId, category) => {
+    expect(categoryOf(streamId)).toBe(category);
+  });
+});
+
+describe('definitions', () => {
+  it.each([
+    [{ category: 'a-b' }, "aggregate category must be non-empty and contain no '-' (got 'a-b')"],
+    [{ snapshotEvery: 0 }, 'snapshotEvery must be a positive integer (got 0)'],
+    [{ stateVersion: 1.5 }, 'stateVersion must be a positive integer (got 1.5)'],
+  ])('defineAggregate refuses %o', (override, message) => {
+    expect(() => defineAggregate({ ...accountAggregate, ...override })).toThrow(message);
+  });
+
+  it('defineProjection refuses a name that cannot be a key or a URL segment', () => {
+    expect(() =>
+      defineProjection({
+        name: 'a/b',
+        eventTypes: ['X'],
+        key: () => 'k',
+        initialState: () => 0,
+        evolve: (s) => s,
+      }),
+    ).toThrow("projection name must be 1..128 characters of letters, digits, '.', '_' or '-'");
+  });
+});
+
+describe('planSnapshots', () => {
+  it('asks for one snapshot per stream, at the highest boundary the batch crosses', () => {
+    const batch = [
+      event('account-1', 99),
+      event('account-1', 100),
+      event('account-2', 100),
+      event('account-1', 200),
+      event('other-1', 100),
+    ];
+
+    const tasks = planSnapshots([accountAggregate], batch);
+
+    expect(
+      tasks.map(({ streamId, version, eventIndexes }) => ({ streamId, version, eventIndexes })),
+    ).toEqual([
+      { streamId: 'account-1', version: 200, eventIndexes: [1, 3] },
+      { streamId: 'account-2', version: 100, eventIndexes: [2] },
+    ]);
+  });
+});
+
+describe('decideAccount', () => {
+  it('refuses a withdrawal larger than the balance', () => {
+    const state = { ...initialAccountState(), status: 'open' as const, owner: 'A', balance: 10 };
+    expect(() => decideAccount(state, { type: 'withdraw', amount: 11 })).toThrow(
+      'amount must be at most the balance 10 (got 11)',
+    );
+  });
+
+  it('turns a deposit into MoneyDeposited', () => {
+    const state = { ...initialAccountState(), status: 'open' as const, owner: 'A', balance: 10 };
+    expect(decideAccount(state, { type: 'deposit', amount: 5 })).toEqual([
+      { type: 'MoneyDeposited', data: { amount: 5 } },
+    ]);
+  });
+});

@@ -1,0 +1,91 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectionRoutes } from '../../lambdas/api/projection-routes.js';
+import { matchRoute } from '../../lambdas/api/router.js';
+import { toErrorReply } from '../../lambdas/http-errors.js';
+import { accountBalances } from '../../src/domain/bank-account.js';
+import { EventStore } from '../../src/event-store.js';
+import { ProjectionStore } from '../../src/projections/projection-store.js';
+import { Projector } from '../../src/projections/projector.js';
+import { createTestTables, type TestTables } from '../support/dynamodb.js';
+
+let tables: TestTables;
+let projections: ProjectionStore;
+
+beforeAll(async () => {
+  tables = await createTestTables('projection-routes');
+  const store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
+  projections = new ProjectionStore({ tableName: tables.readModelTable, client: tables.client });
+  const projector = new Projector({
+    store,
+    projectionStore: projections,
+    projections: [accountBalances],
+  });
+  for (const id of ['a/1', 'b']) {
+    const { events } = await store.appendToStream(`account-${id}`, [
+      { type: 'AccountOpened', data: { owner: id } },
+      { type: 'MoneyDeposited', data: { amount: 12 } },
+    ]);
+    await projector.apply(events);
+  }
+});
+
+afterAll(async () => {
+  await tables.drop();
+  tables.client.destroy();
+});
+
+/** Runs a GET through the route table and the one error mapping, as the API handler does. */
+async function get(rawPath: string, rawQueryString = '') {
+  const event = { rawPath, rawQueryString } as APIGatewayProxyEventV2;
+  try {
+    const { route, rawParams } = matchRoute(projectionRoutes, 'GET', rawPath);
+    const result = await route.handle({ event, rawParams }, { projections });
+    return { status: result.statusCode, body: JSON.parse(String(result.body)) };
+  } catch (error) {
+    const reply = toErrorReply(error, 'test');
+    return { status: reply.status, body: reply.body };
+  }
+}
+
+describe('projection routes', () => {
+  it('GET /projections/{name}/{key} returns the document, with a %2F key decoded', async () => {
+    expect(await get('/projections/account-balances/a%2F1')).toEqual({
+      status: 200,
+      body: {
+        projection: 'account-balances',
+        key: 'a/1',
+        state: { status: 'open', owner: 'a/1', balance: 12, lastVersion: 2 },
+        streams: { 'account-a/1': 2 },
+        revision: 1,
+        updatedAt: expect.any(String),
+      },
+    });
+  });
+
+  it('answers 404 DocumentNotFound for an absent document', async () => {
+    expect(await get('/projections/account-balances/zzz')).toEqual({
+      status: 404,
+      body: {
+        error: 'DocumentNotFound',
+        message: "Projection 'account-balances' has no document with key 'zzz'",
+      },
+    });
+  });
+
+  it('answers 400 for a projection name that cannot exist', async () => {
+    expect((await get('/projections/%E0%A4%A/k')).status).toBe(400);
+  });
+
+  it('GET /projections/{name} pages through the documents', async () => {
+    const first = await get('/projections/account-balances', 'limit=1');
+    const second = await get(
+      '/projections/account-balances',
+      `limit=1&cursor=${first.body.nextCursor}`,
+    );
+
+    expect([first.body.documents[0].key, second.body.documents[0].key]).toEqual(['a/1', 'b']);
+    expect(second.body.nextCursor).toBeNull();
+    expect(await get('/projections/account-balances', 'limit=0')).toMatchObject({ status: 400 });
+  });
+});

@@ -1,0 +1,77 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProjectorHandler } from '../../lambdas/stream/projector-handler.js';
+import { accountBalances } from '../../src/domain/bank-account.js';
+import { EventStore } from '../../src/event-store.js';
+import { ProjectionStore } from '../../src/projections/projection-store.js';
+import { Projector } from '../../src/projections/projector.js';
+import { toEventItem } from '../../src/records.js';
+import { Keys } from '../../src/table.js';
+import { createTestTables, type TestTables } from '../support/dynamodb.js';
+import { insertRecordOf, recordOf } from '../support/stream-events.js';
+
+let tables: TestTables;
+let store: EventStore;
+let documents: ProjectionStore;
+let handler: ReturnType<typeof createProjectorHandler>;
+
+beforeAll(async () => {
+  tables = await createTestTables('projector-handler');
+  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
+  documents = new ProjectionStore({ tableName: tables.readModelTable, client: tables.client });
+  handler = createProjectorHandler({
+    projector: new Projector({ store, projectionStore: documents, projections: [accountBalances] }),
+  });
+});
+
+afterAll(async () => {
+  await tables.drop();
+  tables.client.destroy();
+});
+
+describe('projector handler', () => {
+  it('reports exactly the poison record in batchItemFailures and applies the rest', async () => {
+    // Prepare
+    const id = `poison${Date.now()}`;
+    const { events } = await store.appendToStream(`account-${id}`, [
+      { type: 'AccountOpened', data: { owner: 'Lin' } },
+      { type: 'MoneyDeposited', data: { amount: 40 } },
+    ]);
+    const [opened, deposited] = events.map(insertRecordOf);
+    const poisonImage = {
+      ...toEventItem({ ...events[0]!, streamId: 'account-other', version: 1 }),
+    };
+    poisonImage.data = '{not json';
+    const poison = recordOf('INSERT', marshall(poisonImage));
+
+    // Act
+    const response = await handler({ Records: [opened!, poison, deposited!] });
+
+    // Assess
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: poison.dynamodb?.SequenceNumber }],
+    });
+    expect((await documents.get('account-balances', id))?.state).toEqual({
+      status: 'open',
+      owner: 'Lin',
+      balance: 40,
+      lastVersion: 2,
+    });
+  });
+
+  it('ignores records that are not event INSERTs (heads, snapshots, removals)', async () => {
+    const key = `ignored${Date.now()}`;
+    const streamPk = Keys.streamPk(`account-${key}`);
+    const head = recordOf('MODIFY', marshall({ PK: streamPk, SK: Keys.headSk, version: 3 }));
+    const snapshot = recordOf(
+      'INSERT',
+      marshall({ PK: streamPk, SK: Keys.snapshotSk, state: '{}' }),
+    );
+    const removal = recordOf('REMOVE', marshall({ PK: streamPk, SK: Keys.versionSk(1) }));
+
+    const response = await handler({ Records: [head, snapshot, removal] });
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(await documents.get('account-balances', key)).toBeUndefined();
+  });
+});
