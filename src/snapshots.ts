@@ -67,20 +67,29 @@ export function snapshotItemBytes(item: SnapshotItem): number {
   return bytes;
 }
 
-/** Pure: a Put that only replaces an older snapshot, so a late writer never moves it backwards. */
+/**
+ * Pure: a Put that only replaces an older snapshot, so a late writer never
+ * moves it backwards; a snapshot of another stateVersion is always replaced,
+ * because after a reducer change the old one is useless however new it is.
+ */
 export function buildSaveSnapshotPut(tableName: string, item: SnapshotItem): PutCommandInput {
   return {
     TableName: tableName,
     Item: item,
-    ConditionExpression: 'attribute_not_exists(#pk) OR #version < :version',
-    ExpressionAttributeNames: { '#pk': Attr.pk, '#version': Attr.version },
-    ExpressionAttributeValues: { ':version': item.version },
+    ConditionExpression:
+      'attribute_not_exists(#pk) OR #version < :version OR #stateVersion <> :stateVersion',
+    ExpressionAttributeNames: {
+      '#pk': Attr.pk,
+      '#version': Attr.version,
+      '#stateVersion': Attr.stateVersion,
+    },
+    ExpressionAttributeValues: { ':version': item.version, ':stateVersion': item.stateVersion },
   };
 }
 
 /**
- * Stores the snapshot unless the stored one is as new or newer (then
- * `saved: false`). A state too large for one item is a ValidationError on
+ * Stores the snapshot unless the stored one, of the same stateVersion, is as
+ * new or newer (then `saved: false`). A state too large for one item is a ValidationError on
  * `state`: it is the caller's input that does not fit, not an append.
  */
 export async function saveSnapshot<State>(

@@ -77,6 +77,28 @@ describe('saveSnapshot and getSnapshot', () => {
     expect(await store.getSnapshot(id)).toMatchObject({ version: 5, state: 'kept' });
   });
 
+  it('replaces a newer snapshot of another stateVersion, so a reducer change is never blocked', async () => {
+    // Prepare: a snapshot of the old reducer, ahead of where the new one will snapshot.
+    const id = streamId();
+    await store.saveSnapshot({ streamId: id, version: 200, state: 'old shape', stateVersion: 1 });
+
+    // Act
+    const result = await store.saveSnapshot({
+      streamId: id,
+      version: 100,
+      state: 'new shape',
+      stateVersion: 2,
+    });
+
+    // Assess
+    expect(result).toEqual({ saved: true });
+    expect(await store.getSnapshot(id)).toMatchObject({
+      version: 100,
+      state: 'new shape',
+      stateVersion: 2,
+    });
+  });
+
   it.each([
     { input: { streamId: '', version: 1, state: {} }, field: 'snapshot.streamId' },
     { input: { streamId: 's', version: 0, state: {} }, field: 'snapshot.version' },
