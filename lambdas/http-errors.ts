@@ -1,0 +1,127 @@
+import { ErrorCode, EventStoreError, WrongExpectedVersionError } from '../src/errors.js';
+
+/** Codes of failures that only exist at the HTTP edge. Stable like the SDK's: never rename one. */
+export const HttpErrorCode = {
+  RouteNotFound: 'RouteNotFound',
+  MethodNotAllowed: 'MethodNotAllowed',
+  MalformedJson: 'MalformedJson',
+  PayloadTooLarge: 'PayloadTooLarge',
+  InternalError: 'InternalError',
+} as const;
+
+export type HttpErrorCode = (typeof HttpErrorCode)[keyof typeof HttpErrorCode];
+
+/**
+ * The one place where an error becomes an HTTP status. Typed over every SDK
+ * code, so a code added to `src/errors.ts` does not compile until it is mapped here.
+ */
+export const httpStatusByCode: Record<ErrorCode | HttpErrorCode, number> = {
+  [ErrorCode.ValidationError]: 400,
+  [ErrorCode.StreamNotFound]: 404,
+  [ErrorCode.SnapshotNotFound]: 404,
+  [ErrorCode.DocumentNotFound]: 404,
+  [ErrorCode.WrongExpectedVersion]: 409,
+  [ErrorCode.AppendTooLarge]: 413,
+  // Transient: the caller may retry the same request (Retry-After says when).
+  [ErrorCode.AllStreamLagging]: 503,
+  [ErrorCode.ContentionRetriesExhausted]: 503,
+  // The AWS error inside says things about our infrastructure: answered like any internal failure.
+  [ErrorCode.DynamoDBFailure]: 500,
+  [HttpErrorCode.MalformedJson]: 400,
+  [HttpErrorCode.RouteNotFound]: 404,
+  [HttpErrorCode.MethodNotAllowed]: 405,
+  [HttpErrorCode.PayloadTooLarge]: 413,
+  [HttpErrorCode.InternalError]: 500,
+};
+
+/** A request the HTTP layer refuses before the store sees it. */
+export class HttpError extends Error {
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const routeNotFound = (method: string, path: string): HttpError =>
+  new HttpError(
+    HttpErrorCode.RouteNotFound,
+    `No route for ${method} ${path}. Routes: POST|GET /streams/{streamId}/events, GET /streams/{streamId}, ` +
+      'GET /streams/{streamId}/snapshot, GET /events, GET /health (encode a "/" inside a stream id as %2F)',
+  );
+
+export const methodNotAllowed = (method: string, path: string, allowed: string[]): HttpError =>
+  new HttpError(
+    HttpErrorCode.MethodNotAllowed,
+    `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
+    { allow: allowed.join(', ') },
+  );
+
+export const malformedJson = (reason: string): HttpError =>
+  new HttpError(HttpErrorCode.MalformedJson, `body ${reason}`);
+
+export const payloadTooLarge = (size: number, limit: number): HttpError =>
+  new HttpError(
+    HttpErrorCode.PayloadTooLarge,
+    `body is ${size} bytes; the limit is ${limit} bytes (one append is one DynamoDB transaction of at most 4 MB)`,
+  );
+
+export interface ErrorReply {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: string; message: string } & Record<string, unknown>;
+  /** True when the error was not foreseen: log it with its stack, show nothing of it. */
+  unexpected: boolean;
+}
+
+/** Maps any thrown value to its reply. Only errors we wrote ourselves show their message. */
+export function toErrorReply(error: unknown, requestId: string): ErrorReply {
+  if (error instanceof HttpError) {
+    return reply(error.code, error.message, error.headers);
+  }
+  if (error instanceof EventStoreError) {
+    const status = httpStatusByCode[error.code];
+    if (status === 500) return internal(requestId, error.code);
+    const extra =
+      error instanceof WrongExpectedVersionError
+        ? { expectedVersion: error.expectedVersion, actualVersion: error.actualVersion }
+        : {};
+    const headers: Record<string, string> = status === 503 ? { 'retry-after': '1' } : {};
+    return reply(error.code, error.message, headers, extra);
+  }
+  return internal(requestId, HttpErrorCode.InternalError);
+}
+
+function reply(
+  code: ErrorCode | HttpErrorCode,
+  message: string,
+  headers: Record<string, string>,
+  extra: Record<string, unknown> = {},
+): ErrorReply {
+  return {
+    status: httpStatusByCode[code],
+    headers,
+    body: body(code, message, extra),
+    unexpected: false,
+  };
+}
+
+function body(code: string, message: string, extra: Record<string, unknown> = {}) {
+  return { error: code, message, ...extra };
+}
+
+function internal(requestId: string, code: ErrorCode | HttpErrorCode): ErrorReply {
+  return {
+    status: httpStatusByCode[code],
+    headers: {},
+    body: body(
+      code,
+      `The request failed on our side; nothing about it is shown here. Quote request id ${requestId} when reporting it`,
+      { requestId },
+    ),
+    unexpected: true,
+  };
+}

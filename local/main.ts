@@ -1,0 +1,82 @@
+import { isAbsolute, relative } from 'node:path';
+import type { LogLevel } from '../lambdas/api/observability.js';
+import { EnvVar } from '../src/table.js';
+import { LocalSetupError } from './dynamodb-local.js';
+import { type LocalRuntime, runtimeDefaults, startLocalRuntime } from './runtime.js';
+
+/**
+ * `npm start`: the whole store on this machine. Configuration comes from the
+ * environment, read here and nowhere else in local/.
+ */
+async function main(env: NodeJS.ProcessEnv): Promise<void> {
+  // The SDK's notice about Node versions it will drop in 2027 is nothing to act on at every start.
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const runtime = await startLocalRuntime({
+    port: readPort(env.PORT),
+    dataDir: env.DATA_DIR || runtimeDefaults.dataDir,
+    endpoint: env[EnvVar.dynamodbEndpoint] || undefined,
+    eventsTable: env[EnvVar.eventsTable] || runtimeDefaults.eventsTable,
+    readModelTable: env[EnvVar.readModelTable] || runtimeDefaults.readModelTable,
+    logLevel: readLogLevel(env.POWERTOOLS_LOG_LEVEL),
+  });
+  stopOnSignals(runtime);
+  const where = runtime.dataDir
+    ? `data in ${displayPath(runtime.dataDir)}`
+    : `DynamoDB at ${runtime.endpoint}`;
+  console.log(
+    `Event store API on ${runtime.url} (${where}, Ctrl-C stops). Try: curl -X POST ${runtime.url}/streams/order-1/events -d '{"events":[{"type":"OrderPlaced","data":{"total":42}}]}'`,
+  );
+}
+
+function stopOnSignals(runtime: LocalRuntime): void {
+  const stop = (code: number) => {
+    runtime.stop().then(
+      () => process.exit(code),
+      (error: unknown) => {
+        console.error(`Stopping failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop(0));
+  process.once('SIGTERM', () => stop(0));
+  // A crash must not leave DynamoDB Local running without us.
+  process.once('uncaughtException', (error) => {
+    console.error(error);
+    stop(1);
+  });
+}
+
+/** `.data/` inside the working folder, the absolute path elsewhere. */
+function displayPath(dir: string): string {
+  const inside = relative(process.cwd(), dir);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? `${inside}/` : `${dir}/`;
+}
+
+function readPort(value: string | undefined): number {
+  if (value === undefined || value === '') return runtimeDefaults.port;
+  const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) {
+    throw new LocalSetupError(`PORT must be an integer 0..65535 (got ${JSON.stringify(value)})`);
+  }
+  return port;
+}
+
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+
+function readLogLevel(value: string | undefined): LogLevel {
+  if (value === undefined || value === '') return runtimeDefaults.logLevel;
+  const level = value.toUpperCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) {
+    throw new LocalSetupError(
+      `POWERTOOLS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(value)})`,
+    );
+  }
+  return level;
+}
+
+main(process.env).catch((error: unknown) => {
+  // A setup problem is the user's to fix and says how in one line; anything else is our bug.
+  console.error(error instanceof LocalSetupError ? error.message : error);
+  process.exit(1);
+});

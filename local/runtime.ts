@@ -1,0 +1,166 @@
+import { resolve } from 'node:path';
+import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { createApiHandler } from '../lambdas/api/create-api-handler.js';
+import { createApiLogger, type LogLevel, RecordedMetrics } from '../lambdas/api/observability.js';
+import { createTables } from '../src/create-tables.js';
+import { EventStore } from '../src/event-store.js';
+import { corruptedDataDir, prepareDataDir, sqliteReason } from './data-dir.js';
+import {
+  DynamoDbLocalFailingError,
+  fastStartJvmArgs,
+  localClient,
+  startDynamoDbLocal,
+  waitUntilAnswering,
+} from './dynamodb-local.js';
+import { assertPortFree, startHttpServer } from './http-server.js';
+
+export interface LocalRuntimeOptions {
+  /** HTTP port; 0 picks a free one. Default 3000. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Where DynamoDB Local keeps its data (created if missing). Default `.data`. Unused with `endpoint`. */
+  dataDir?: string;
+  /** Use this DynamoDB (Local) instead of starting the bundled jar. */
+  endpoint?: string;
+  /** Default `event-store-events`. */
+  eventsTable?: string;
+  /** Default `event-store-read-models`. */
+  readModelTable?: string;
+  /** The API's log level. Default WARN: one JSON line per request would drown the terminal. */
+  logLevel?: LogLevel;
+}
+
+export interface LocalRuntime {
+  url: string;
+  /** The DynamoDB endpoint the runtime uses. */
+  endpoint: string;
+  eventsTable: string;
+  readModelTable: string;
+  /** Absolute; undefined when an outside `endpoint` was given. */
+  dataDir: string | undefined;
+  /** Metrics the API recorded, instead of printing them. */
+  metrics: RecordedMetrics;
+  stop(): Promise<void>;
+}
+
+export const runtimeDefaults = {
+  port: 3000,
+  dataDir: '.data',
+  eventsTable: 'event-store-events',
+  readModelTable: 'event-store-read-models',
+  logLevel: 'WARN',
+} as const;
+
+/** Something the runtime started and must stop again. */
+interface Component {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts, in order: DynamoDB Local (or takes `endpoint`), the tables, then the
+ * API handler behind an HTTP server. Components stop in the reverse order, so
+ * the server stops taking requests before the database goes away. A stream
+ * poller feeding the projector and snapshotter would be one more component,
+ * started after the tables (it needs their stream ARNs) and before the server.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const port = options.port ?? runtimeDefaults.port;
+  const host = options.host ?? '127.0.0.1';
+  const eventsTable = options.eventsTable ?? runtimeDefaults.eventsTable;
+  const readModelTable = options.readModelTable ?? runtimeDefaults.readModelTable;
+  const dataDir = options.endpoint
+    ? undefined
+    : resolve(options.dataDir ?? runtimeDefaults.dataDir);
+  const started: Component[] = [];
+  const stopAll = async () => {
+    for (const component of started.splice(0).reverse()) await component.stop();
+  };
+  try {
+    // Before Java starts: a port in use should cost the user no time.
+    if (port !== 0) await assertPortFree(port, host);
+
+    const database = await startDatabase(options.endpoint, dataDir);
+    started.push(database);
+    const client = localClient(database.endpoint);
+    started.push({ stop: async () => client.destroy() });
+    const missing = await missingTables(client, [eventsTable, readModelTable], dataDir);
+    if (missing.length > 0) await createTables(client, { eventsTable, readModelTable });
+
+    const metrics = new RecordedMetrics();
+    const handler = createApiHandler({
+      store: new EventStore({ tableName: eventsTable, client }),
+      logger: createApiLogger({ logLevel: options.logLevel ?? runtimeDefaults.logLevel }),
+      metrics,
+    });
+    const http = await startHttpServer({ port, host, handler });
+    started.push(http);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: http.url,
+      endpoint: database.endpoint,
+      eventsTable,
+      readModelTable,
+      dataDir,
+      metrics,
+      stop: () => {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function startDatabase(
+  endpoint: string | undefined,
+  dataDir: string | undefined,
+): Promise<Component & { endpoint: string }> {
+  if (endpoint) {
+    await waitUntilAnswering(endpoint, 10_000);
+    return { endpoint, stop: async () => {} };
+  }
+  const dir = dataDir as string;
+  prepareDataDir(dir);
+  try {
+    return await startDynamoDbLocal({ dbPath: dir, jvmArgs: fastStartJvmArgs });
+  } catch (error) {
+    if (error instanceof DynamoDbLocalFailingError) {
+      throw corruptedDataDir(dir, sqliteReason(error.detail));
+    }
+    throw error;
+  }
+}
+
+/**
+ * Reads each table once: which are missing, and whether DynamoDB Local can
+ * read its data at all. A broken page deep in the SQLite file lets it start
+ * and list tables, and fails the first real read.
+ */
+async function missingTables(
+  client: DynamoDBClient,
+  tables: string[],
+  dataDir: string | undefined,
+): Promise<string[]> {
+  const missing: string[] = [];
+  for (const table of tables) {
+    try {
+      await client.send(new ScanCommand({ TableName: table, Limit: 1 }));
+    } catch (error) {
+      if ((error as Error).name === 'ResourceNotFoundException') {
+        missing.push(table);
+        continue;
+      }
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+        ?.httpStatusCode;
+      if (dataDir && status !== undefined && status >= 500) {
+        throw corruptedDataDir(dataDir, `DynamoDB Local fails to read table ${table}`);
+      }
+      throw error;
+    }
+  }
+  return missing;
+}
