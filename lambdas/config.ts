@@ -1,12 +1,25 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EnvVar } from '../src/table.js';
 
-export interface ApiConfig {
+/** What every Lambda of the store reads from its environment. */
+interface StoreConfig {
   eventsTable: string;
   /** Only for DynamoDB Local; unset in AWS. */
   dynamodbEndpoint: string | undefined;
+}
+
+export interface ApiConfig extends StoreConfig {
+  /** The read-model table, for GET /projections; without it every document is absent. */
+  readModelTable: string | undefined;
   /** CloudWatch namespace of the API's metrics. */
   metricsNamespace: string;
   serviceName: string;
+}
+
+export type SnapshotterConfig = StoreConfig;
+
+export interface ProjectorConfig extends StoreConfig {
+  readModelTable: string;
 }
 
 export const apiDefaults = {
@@ -14,13 +27,36 @@ export const apiDefaults = {
   serviceName: 'event-store-api',
 } as const;
 
-/** Read once at cold start; a missing variable fails the init and names it. */
+// Each reads once at cold start; a missing variable fails the init and names it.
+
 export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  return {
+    ...storeConfigFromEnv(env),
+    readModelTable: env[EnvVar.readModelTable] || undefined,
+    metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE || apiDefaults.metricsNamespace,
+    serviceName: env.POWERTOOLS_SERVICE_NAME || apiDefaults.serviceName,
+  };
+}
+
+export function snapshotterConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SnapshotterConfig {
+  return storeConfigFromEnv(env);
+}
+
+export function projectorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
+  return {
+    ...storeConfigFromEnv(env),
+    readModelTable: required(env, EnvVar.readModelTable, 'the read-model table name'),
+  };
+}
+
+export function clientFor(config: StoreConfig): DynamoDBClient {
+  return new DynamoDBClient(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {});
+}
+
+function storeConfigFromEnv(env: NodeJS.ProcessEnv): StoreConfig {
   return {
     eventsTable: required(env, EnvVar.eventsTable, 'the events table name'),
     dynamodbEndpoint: env[EnvVar.dynamodbEndpoint] || undefined,
-    metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE || apiDefaults.metricsNamespace,
-    serviceName: env.POWERTOOLS_SERVICE_NAME || apiDefaults.serviceName,
   };
 }
 

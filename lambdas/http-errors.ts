@@ -50,7 +50,8 @@ export const routeNotFound = (method: string, path: string): HttpError =>
   new HttpError(
     HttpErrorCode.RouteNotFound,
     `No route for ${method} ${path}. Routes: POST|GET /streams/{streamId}/events, GET /streams/{streamId}, ` +
-      'GET /streams/{streamId}/snapshot, GET /events, GET /health (encode a "/" inside a stream id as %2F)',
+      'GET /streams/{streamId}/snapshot, GET /events, GET /projections/{name}, GET /projections/{name}/{key}, ' +
+      'GET /health (encode a "/" inside a stream id as %2F)',
   );
 
 export const methodNotAllowed = (method: string, path: string, allowed: string[]): HttpError =>

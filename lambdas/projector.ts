@@ -3,8 +3,8 @@ import { registry } from '../src/domain/registry.js';
 import { EventStore } from '../src/event-store.js';
 import { ProjectionStore } from '../src/projections/projection-store.js';
 import { Projector } from '../src/projections/projector.js';
+import { clientFor, projectorConfigFromEnv } from './config.js';
 import { createProjectorHandler } from './stream/projector-handler.js';
-import { clientFor, projectorConfigFromEnv } from './stream-config.js';
 
 const config = projectorConfigFromEnv();
 const client = clientFor(config);

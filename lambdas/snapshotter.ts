@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { registry } from '../src/domain/registry.js';
 import { EventStore } from '../src/event-store.js';
+import { clientFor, snapshotterConfigFromEnv } from './config.js';
 import { createSnapshotterHandler } from './stream/snapshotter-handler.js';
-import { clientFor, snapshotterConfigFromEnv } from './stream-config.js';
 
 const config = snapshotterConfigFromEnv();
 

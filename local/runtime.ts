@@ -4,6 +4,7 @@ import { createApiHandler } from '../lambdas/api/create-api-handler.js';
 import { createApiLogger, type LogLevel, RecordedMetrics } from '../lambdas/api/observability.js';
 import { createTables } from '../src/create-tables.js';
 import { EventStore } from '../src/event-store.js';
+import { ProjectionStore } from '../src/projections/projection-store.js';
 import { corruptedDataDir, prepareDataDir, sqliteReason } from './data-dir.js';
 import {
   DynamoDbLocalFailingError,
@@ -13,6 +14,7 @@ import {
   waitUntilAnswering,
 } from './dynamodb-local.js';
 import { assertPortFree, startHttpServer } from './http-server.js';
+import { startStreamProcessing } from './stream-poller.js';
 
 export interface LocalRuntimeOptions {
   /** HTTP port; 0 picks a free one. Default 3000. */
@@ -29,6 +31,8 @@ export interface LocalRuntimeOptions {
   readModelTable?: string;
   /** The API's log level. Default WARN: one JSON line per request would drown the terminal. */
   logLevel?: LogLevel;
+  /** Feed the projector and snapshotter from the events table's stream. Default true. */
+  streamProcessing?: boolean;
 }
 
 export interface LocalRuntime {
@@ -58,11 +62,11 @@ interface Component {
 }
 
 /**
- * Starts, in order: DynamoDB Local (or takes `endpoint`), the tables, then the
- * API handler behind an HTTP server. Components stop in the reverse order, so
- * the server stops taking requests before the database goes away. A stream
- * poller feeding the projector and snapshotter would be one more component,
- * started after the tables (it needs their stream ARNs) and before the server.
+ * Starts, in order: DynamoDB Local (or takes `endpoint`), the tables, the
+ * stream poller that feeds the projector and snapshotter handlers (it needs
+ * the tables' stream), then the API handler behind an HTTP server. Components
+ * stop in the reverse order, so the server stops taking requests before the
+ * database goes away.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const port = options.port ?? runtimeDefaults.port;
@@ -87,9 +91,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const missing = await missingTables(client, [eventsTable, readModelTable], dataDir);
     if (missing.length > 0) await createTables(client, { eventsTable, readModelTable });
 
+    if (options.streamProcessing ?? true) {
+      // Checkpoints sit beside the data, so a restart resumes instead of replaying.
+      started.push(await startStreamProcessing({ client, eventsTable, readModelTable, dataDir }));
+    }
+
     const metrics = new RecordedMetrics();
     const handler = createApiHandler({
       store: new EventStore({ tableName: eventsTable, client }),
+      projections: new ProjectionStore({ tableName: readModelTable, client }),
       logger: createApiLogger({ logLevel: options.logLevel ?? runtimeDefaults.logLevel }),
       metrics,
     });

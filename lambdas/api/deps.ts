@@ -1,12 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventStore } from '../../src/event-store.js';
-import { apiConfigFromEnv } from '../config.js';
+import { ProjectionStore } from '../../src/projections/projection-store.js';
+import { apiConfigFromEnv, clientFor } from '../config.js';
 import {
   type ApiLogger,
   type ApiMetrics,
   createApiLogger,
   createApiMetrics,
 } from './observability.js';
+import type { ProjectionReader } from './projection-routes.js';
 
 /** The store operations the API calls; a test can hand in anything with this shape. */
 export type ApiStore = Pick<
@@ -18,6 +19,8 @@ export interface ApiDeps {
   store: ApiStore;
   logger: ApiLogger;
   metrics: ApiMetrics;
+  /** Read models for GET /projections; unset when the API has no read-model table. */
+  projections?: ProjectionReader | undefined;
   /** Default MAX_BODY_BYTES (4 MiB, one transaction's worth). */
   maxBodyBytes?: number;
 }
@@ -25,11 +28,12 @@ export interface ApiDeps {
 /** What runs in Lambda: configuration from the environment, read once at cold start. */
 export function defaultDeps(env: NodeJS.ProcessEnv = process.env): ApiDeps {
   const config = apiConfigFromEnv(env);
-  const client = new DynamoDBClient(
-    config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {},
-  );
+  const client = clientFor(config);
   return {
     store: new EventStore({ tableName: config.eventsTable, client }),
+    projections: config.readModelTable
+      ? new ProjectionStore({ tableName: config.readModelTable, client })
+      : undefined,
     logger: createApiLogger({ serviceName: config.serviceName }),
     metrics: createApiMetrics({
       namespace: config.metricsNamespace,

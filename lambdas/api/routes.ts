@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { SnapshotNotFoundError, StreamNotFoundError } from '../../src/errors.js';
 import type { ApiDeps } from './deps.js';
 import { ApiMetric, MetricUnit } from './observability.js';
+import { projectionRoutes } from './projection-routes.js';
 import { readJsonBody, readQuery, readStreamId } from './request.js';
 import { type ApiResult, json, takePage } from './responses.js';
 import type { RouteDefinition } from './router.js';
@@ -101,4 +102,5 @@ export const routes: readonly RouteDefinition<RouteHandler>[] = [
     path: '/health',
     handle: async () => json(200, { ok: true }),
   },
+  ...projectionRoutes,
 ];
