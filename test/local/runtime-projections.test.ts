@@ -58,7 +58,7 @@ describe('local runtime with stream processing', () => {
     const document = await until(async () => {
       const response = await fetch(url);
       if (response.status !== 200) return undefined;
-      const body = await response.json();
+      const body = (await response.json()) as { state: { lastVersion: number } };
       return body.state.lastVersion === 3 ? body : undefined;
     });
 

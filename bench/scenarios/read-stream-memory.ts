@@ -1,0 +1,53 @@
+import { freshStore, type Scenario } from '../harness.js';
+
+const EVENTS = 20_000;
+const BATCH = 98;
+const PAYLOAD = 'x'.repeat(1000);
+
+/**
+ * Reads a long stream end to end and samples the heap while iterating: a lazy
+ * reader keeps the growth near one query page, whatever the stream's length.
+ */
+export const readStreamMemory: Scenario = {
+  name: `read a ${EVENTS}-event stream (laziness and speed)`,
+  async run(ctx) {
+    const store = await freshStore(ctx, 'bench-read');
+    const streamId = 'long-1';
+    for (let version = 0; version < EVENTS; version += BATCH) {
+      const count = Math.min(BATCH, EVENTS - version);
+      await store.appendToStream(
+        streamId,
+        Array.from({ length: count }, (_, i) => ({
+          type: 'Filled',
+          data: { n: version + i, payload: PAYLOAD },
+        })),
+        { expectedVersion: version },
+      );
+    }
+    global.gc?.();
+    const baseline = process.memoryUsage().heapUsed;
+    let peak = baseline;
+    let read = 0;
+    const started = performance.now();
+    for await (const _event of store.readStream(streamId)) {
+      read++;
+      if (read % 500 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+    }
+    const ms = performance.now() - started;
+    if (read !== EVENTS) throw new Error(`read ${read} events, expected ${EVENTS}`);
+    const payloadMb = (EVENTS * PAYLOAD.length) / 1024 / 1024;
+    const growthMb = (peak - baseline) / 1024 / 1024;
+    return [
+      { name: 'stream read events/s', value: (read / ms) * 1000, unit: '/s' },
+      { name: 'stream payload', value: payloadMb, unit: 'MB' },
+      { name: 'heap growth while reading', value: growthMb, unit: 'MB' },
+      // A reader that loaded everything would hold at least the whole payload.
+      {
+        name: 'heap growth / stream payload',
+        value: growthMb / payloadMb,
+        unit: 'x',
+        target: { op: '<=', value: 0.5 },
+      },
+    ];
+  },
+};
