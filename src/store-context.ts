@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CounterPositionAssigner } from './position/counter-position-assigner.js';
 import type { PositionAssigner } from './position/position-assigner.js';
 import type { EventStoreOptions, RetryOptions } from './types.js';
+import { eventStoreOptionsSchema, parse } from './validation.js';
 
 /** What every operation module needs; built once per EventStore from its options. */
 export interface StoreContext {
@@ -22,7 +23,9 @@ export const defaults = {
   readPageSize: 1000,
 } as const;
 
-export function createStoreContext(options: EventStoreOptions): StoreContext {
+/** Validates the options once, at construction, so a typo fails there and not at the first read. */
+export function createStoreContext(input: EventStoreOptions): StoreContext {
+  const options = { ...input, ...parse(eventStoreOptionsSchema, input, 'options') };
   const client = options.client ?? new DynamoDBClient({});
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

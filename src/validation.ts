@@ -104,6 +104,42 @@ export const readStreamOptionsSchema = z.object({
     .optional(),
 });
 
+const wholeNumber = (min: number, max: number) =>
+  z
+    .number({
+      error: (issue) => `must be an integer ${min}..${max} (got ${describe(issue.input)})`,
+    })
+    .int({ error: (issue) => `must be an integer ${min}..${max} (got ${describe(issue.input)})` })
+    .min(min, {
+      error: (issue) => `must be an integer ${min}..${max} (got ${describe(issue.input)})`,
+    })
+    .max(max, {
+      error: (issue) => `must be an integer ${min}..${max} (got ${describe(issue.input)})`,
+    });
+
+/** The EventStore constructor's options (the client itself is the caller's and is not inspected). */
+export const eventStoreOptionsSchema = z.object(
+  {
+    tableName: z
+      .string({ error: (issue) => `must be a table name (got ${describe(issue.input)})` })
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, {
+        error: (issue) =>
+          `must be 3..255 letters, digits, '_', '-' or '.', as DynamoDB allows (got ${describe(issue.input)})`,
+      }),
+    retry: z
+      .object({
+        maxAttempts: wholeNumber(1, 100).optional(),
+        baseDelayMs: wholeNumber(0, 60_000).optional(),
+        maxDelayMs: wholeNumber(0, 60_000).optional(),
+      })
+      .optional(),
+    allStreamMaxWaitMs: wholeNumber(0, 600_000).optional(),
+    // DynamoDB refuses a Query Limit below 1; above 1000 a page only grows past the 1 MB cut.
+    readPageSize: wholeNumber(1, 1000).optional(),
+  },
+  { error: (issue) => `must be an object with a tableName (got ${describe(issue.input)})` },
+);
+
 export const readAllOptionsSchema = z.object({
   fromPosition: positiveInt('an integer >= 1').optional(),
   maxCount: positiveInt('an integer >= 1').optional(),
