@@ -48,6 +48,11 @@ export interface RunningDynamoDbLocal {
   endpoint: string;
   port: number;
   pid: number;
+  /**
+   * Settles with a one-line reason if the process ends without `stop()`
+   * (killed, crashed): the runtime would otherwise answer every request with 500.
+   */
+  unexpectedExit: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -160,11 +165,21 @@ export async function startDynamoDbLocal(
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   let exited: string | undefined;
-  child.on('exit', (code, signal) => {
-    exited = `DynamoDB Local exited (${signal ?? `code ${code}`}) before answering: ${describeFailure(output, port)}`;
+  let stopping = false;
+  const unexpectedExit = new Promise<string>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = `DynamoDB Local exited (${signal ?? `code ${code}`}) before answering: ${describeFailure(output, port)}`;
+      if (!stopping)
+        resolve(
+          `DynamoDB Local (pid ${child.pid}) stopped unexpectedly (${signal ?? `exit code ${code}`})`,
+        );
+    });
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  const stop = () => stopProcess(child);
+  const stop = () => {
+    stopping = true;
+    return stopProcess(child);
+  };
   try {
     await waitUntilAnswering(endpoint, options.readyTimeoutMs ?? 30_000, () => exited);
   } catch (error) {
@@ -175,7 +190,7 @@ export async function startDynamoDbLocal(
     throw error;
   }
   if (child.pid === undefined) throw new LocalSetupError('DynamoDB Local did not start');
-  return { endpoint, port, pid: child.pid, stop };
+  return { endpoint, port, pid: child.pid, unexpectedExit, stop };
 }
 
 function answeredWithServerError(error: unknown): boolean {

@@ -38,8 +38,15 @@ function stopOnSignals(runtime: LocalRuntime): void {
       },
     );
   };
-  process.once('SIGINT', () => stop(0));
-  process.once('SIGTERM', () => stop(0));
+  // `on`, not `once`: a second Ctrl-C while stopping would otherwise kill node
+  // with its default action and leave DynamoDB Local running. runtime.stop()
+  // is idempotent, so repeated signals just wait for the same shutdown.
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+  runtime.unexpectedExit.then((reason) => {
+    console.error(`${reason}; the event store stopped. Start it again with npm start.`);
+    stop(1);
+  });
   // A crash must not leave DynamoDB Local running without us.
   process.once('uncaughtException', (error) => {
     console.error(error);

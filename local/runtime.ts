@@ -45,6 +45,8 @@ export interface LocalRuntime {
   dataDir: string | undefined;
   /** Metrics the API recorded, instead of printing them. */
   metrics: RecordedMetrics;
+  /** Settles with a reason if the DynamoDB Local this runtime started dies under it. */
+  unexpectedExit: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       readModelTable,
       dataDir,
       metrics,
+      unexpectedExit: database.unexpectedExit,
       stop: () => {
         stopping ??= stopAll();
         return stopping;
@@ -128,10 +131,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 async function startDatabase(
   endpoint: string | undefined,
   dataDir: string | undefined,
-): Promise<Component & { endpoint: string }> {
+): Promise<Component & { endpoint: string; unexpectedExit: Promise<string> }> {
   if (endpoint) {
     await waitUntilAnswering(endpoint, 10_000);
-    return { endpoint, stop: async () => {} };
+    // Someone else's DynamoDB: not ours to watch or stop.
+    return { endpoint, unexpectedExit: new Promise(() => {}), stop: async () => {} };
   }
   const dir = dataDir as string;
   prepareDataDir(dir);

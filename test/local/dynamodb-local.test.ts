@@ -40,6 +40,27 @@ describe('bundled DynamoDB Local jar (the path npm start and Docker-less machine
     expect(processAlive(local.pid)).toBe(false);
   });
 
+  it('reports an unexpected exit, and only that: a stop() is not one', async () => {
+    // Prepare
+    const killed = await startDynamoDbLocal();
+    const stopped = await startDynamoDbLocal();
+    const notYet = (promise: Promise<string>) =>
+      Promise.race([
+        promise,
+        new Promise((resolve) => setTimeout(() => resolve('still running'), 500)),
+      ]);
+
+    // Act
+    process.kill(killed.pid, 'SIGKILL');
+    await stopped.stop();
+
+    // Assess
+    expect(await killed.unexpectedExit).toBe(
+      `DynamoDB Local (pid ${killed.pid}) stopped unexpectedly (SIGKILL)`,
+    );
+    expect(await notYet(stopped.unexpectedExit)).toBe('still running');
+  });
+
   it('the run itself reached DynamoDB Local through the path the environment allows', () => {
     expect(inject('dynamodbEndpoint')).toMatch(/^http:\/\//);
     expect(['env', 'testcontainers', 'jar']).toContain(inject('dynamodbSource'));
