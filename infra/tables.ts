@@ -18,6 +18,7 @@ import {
   type KeySchema,
   type KeyType,
   readModelTableSchema,
+  snapshotItemAttributes,
   type TableSchema,
 } from '../src/table.js';
 
@@ -47,22 +48,6 @@ export const TableActions = {
   /** Projection documents: conditional PutItem (read-modify-write on a revision). */
   readModelWrite: ['dynamodb:PutItem'],
 } as const;
-
-/**
- * The attributes a snapshot item may carry. The snapshotter's PutItem on the
- * events table is conditioned on them, so it cannot write an event-shaped item
- * (those carry `type`, `data`, `position`...): IAM has no condition on sort
- * keys, and this is the closest guard to "only SNAPSHOT items".
- */
-export const snapshotItemAttributes: readonly string[] = [
-  Attr.pk,
-  Attr.sk,
-  Attr.streamId,
-  Attr.version,
-  Attr.state,
-  Attr.stateVersion,
-  Attr.createdAt,
-];
 
 const attributeTypes = {
   S: AttributeType.STRING,
@@ -156,6 +141,8 @@ export class EventStoreTables extends Construct {
     return this.#grant(grantee, this.events, TableActions.snapshotWrite, [this.events.tableArn], {
       write: true,
       conditions: {
+        // IAM has no condition on sort keys: allowing only a snapshot's attributes is
+        // the closest guard to "only SNAPSHOT items" (events carry type, data, position...).
         'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...snapshotItemAttributes] },
       },
     });

@@ -6,10 +6,11 @@ import type { AggregateStreamOptions, AggregateStreamResult, RecordedEvent } fro
 import { describe, parse, streamIdSchema } from './validation.js';
 
 /**
- * Folds the stream into a state with `evolve`. With `snapshot`, starts from
- * the stored snapshot when its stateVersion is the one asked for (default 1)
- * and reads only the newer events; a snapshot of another reducer schema is
- * ignored. An absent stream folds to `initialState()` at version 0.
+ * Folds the stream into a state with `evolve`, to its end or to `toVersion`.
+ * With `snapshot`, starts from the stored snapshot when its stateVersion is
+ * the one asked for (default 1) and it is not past `toVersion`, and reads only
+ * the newer events; a snapshot of another reducer schema is ignored. An absent
+ * stream folds to `initialState()` at version 0.
  */
 export async function aggregateStream<State, Event extends RecordedEvent>(
   ctx: StoreContext,
@@ -18,15 +19,23 @@ export async function aggregateStream<State, Event extends RecordedEvent>(
 ): Promise<AggregateStreamResult<State>> {
   const id = parse(streamIdSchema, streamId, 'streamId');
   const wantedStateVersion = validateOptions(options);
+  const toVersion = options.toVersion ?? Number.MAX_SAFE_INTEGER;
 
   const snapshot = wantedStateVersion === undefined ? undefined : await getSnapshot<State>(ctx, id);
-  const usable = snapshot?.stateVersion === wantedStateVersion ? snapshot : undefined;
+  const usable =
+    snapshot && snapshot.stateVersion === wantedStateVersion && snapshot.version <= toVersion
+      ? snapshot
+      : undefined;
 
   let state = usable ? usable.state : options.initialState();
   let version = usable?.version ?? 0;
   let eventsRead = 0;
+  if (version >= toVersion) return { state, version, eventsRead, fromSnapshotVersion: version };
   try {
-    for await (const event of readStream(ctx, id, { fromVersion: version + 1 })) {
+    for await (const event of readStream(ctx, id, {
+      fromVersion: version + 1,
+      ...(options.toVersion !== undefined && { maxCount: toVersion - version }),
+    })) {
       state = options.evolve(state, event as Event);
       version = event.version;
       eventsRead++;
@@ -64,7 +73,13 @@ function validateOptions<State, Event extends RecordedEvent>(
       );
     }
   }
-  const { snapshot } = options;
+  const { snapshot, toVersion } = options;
+  if (toVersion !== undefined && !(Number.isSafeInteger(toVersion) && toVersion >= 1)) {
+    throw new ValidationError(
+      'options.toVersion',
+      `must be an integer >= 1 (got ${describe(toVersion)})`,
+    );
+  }
   if (!snapshot) return undefined;
   const stateVersion = typeof snapshot === 'object' ? (snapshot.stateVersion ?? 1) : 1;
   if (!Number.isSafeInteger(stateVersion) || stateVersion < 1) {

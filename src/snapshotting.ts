@@ -50,10 +50,9 @@ export interface TakeSnapshotResult {
 }
 
 /**
- * Saves the stream's state at exactly `version`: from the stored snapshot when
- * it is older and of the same stateVersion, else from the start. Not
- * `aggregateStream`, because that folds to the stream's end and the snapshot
- * must sit on the boundary whatever was appended since.
+ * Saves the stream's state at exactly `version`, folded by the store's own
+ * aggregateStream up to that version: from the stored snapshot when it is
+ * older and of the same stateVersion, whatever was appended since.
  */
 export async function takeSnapshot(
   store: EventStore,
@@ -62,18 +61,15 @@ export async function takeSnapshot(
   version: number,
 ): Promise<TakeSnapshotResult> {
   const stored = await store.getSnapshot(streamId);
-  const usable = stored?.stateVersion === aggregate.stateVersion ? stored : undefined;
-  if (usable && usable.version >= version) return { saved: false, eventsRead: 0 };
-  let state = usable ? usable.state : aggregate.initialState();
-  const fromVersion = (usable?.version ?? 0) + 1;
-  let eventsRead = 0;
-  for await (const event of store.readStream(streamId, {
-    fromVersion,
-    maxCount: version - fromVersion + 1,
-  })) {
-    state = aggregate.evolve(state, event);
-    eventsRead += 1;
+  if (stored?.stateVersion === aggregate.stateVersion && stored.version >= version) {
+    return { saved: false, eventsRead: 0 };
   }
+  const { state, eventsRead } = await store.aggregateStream(streamId, {
+    initialState: aggregate.initialState,
+    evolve: aggregate.evolve,
+    snapshot: { stateVersion: aggregate.stateVersion },
+    toVersion: version,
+  });
   const { saved } = await store.saveSnapshot({
     streamId,
     version,

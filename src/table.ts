@@ -21,6 +21,21 @@ export const Attr = {
   stateVersion: 'stateVersion',
 } as const;
 
+/**
+ * Every attribute of a snapshot item, and no other. The CDK construct lets the
+ * snapshotter write only items made of these (an IAM condition), so adding an
+ * attribute to the snapshot item means adding it here.
+ */
+export const snapshotItemAttributes = [
+  Attr.pk,
+  Attr.sk,
+  Attr.streamId,
+  Attr.version,
+  Attr.state,
+  Attr.stateVersion,
+  Attr.createdAt,
+] as const;
+
 export const Index = {
   byPosition: 'byPosition',
 } as const;

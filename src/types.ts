@@ -105,6 +105,8 @@ export interface AggregateStreamOptions<State, Event extends RecordedEvent = Rec
   evolve: (state: State, event: Event) => State;
   /** Start from the stored snapshot when its stateVersion matches. */
   snapshot?: boolean | { stateVersion?: number };
+  /** Fold up to and including this version (default: the stream's end); a newer snapshot is not used. */
+  toVersion?: number;
 }
 
 export interface AggregateStreamResult<State> {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { snapshotItemAttributes, TableActions } from '../../infra/tables.js';
-import { Attr, Index } from '../../src/table.js';
+import { TableActions } from '../../infra/tables.js';
+import { Attr, Index, snapshotItemAttributes } from '../../src/table.js';
 import {
   actionsByResource,
   actionsOf,
