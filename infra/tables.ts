@@ -13,7 +13,6 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
-  Attr,
   eventsTableSchema,
   type KeySchema,
   type KeyType,
