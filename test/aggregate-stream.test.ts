@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
-import { EventStore } from '../src/event-store.js';
 import type { RecordedEvent } from '../src/types.js';
-import { createTestTables, streamId, type TestTables } from './support/dynamodb.js';
+import { streamId, useTestStore } from './support/dynamodb.js';
 
-let tables: TestTables;
-let store: EventStore;
-
-beforeAll(async () => {
-  tables = await createTestTables('aggregate');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
-});
+const db = useTestStore('aggregate');
 
 interface Tally {
   total: number;
@@ -36,7 +24,7 @@ const tally = {
 async function tenEvents(): Promise<string> {
   const id = streamId('tally');
   const events = Array.from({ length: 10 }, (_, i) => ({ type: 'Added', data: { amount: i + 1 } }));
-  await store.appendToStream(id, events);
+  await db.store.appendToStream(id, events);
   return id;
 }
 
@@ -44,7 +32,7 @@ describe('aggregateStream', () => {
   it('folds every event when no snapshot is asked for', async () => {
     const id = await tenEvents();
 
-    const result = await store.aggregateStream(id, tally);
+    const result = await db.store.aggregateStream(id, tally);
 
     expect(result).toEqual({
       state: { total: 55, seen: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
@@ -57,10 +45,10 @@ describe('aggregateStream', () => {
   it('starts from the snapshot and reads only the newer events', async () => {
     // Prepare: a snapshot at version 7 whose state marks where it came from.
     const id = await tenEvents();
-    await store.saveSnapshot({ streamId: id, version: 7, state: { total: 28, seen: [-7] } });
+    await db.store.saveSnapshot({ streamId: id, version: 7, state: { total: 28, seen: [-7] } });
 
     // Act
-    const result = await store.aggregateStream(id, { ...tally, snapshot: true });
+    const result = await db.store.aggregateStream(id, { ...tally, snapshot: true });
 
     // Assess
     expect(result).toEqual({
@@ -73,9 +61,9 @@ describe('aggregateStream', () => {
 
   it('reads no events when the snapshot is at the stream version', async () => {
     const id = await tenEvents();
-    await store.saveSnapshot({ streamId: id, version: 10, state: { total: 55, seen: [-10] } });
+    await db.store.saveSnapshot({ streamId: id, version: 10, state: { total: 55, seen: [-10] } });
 
-    const result = await store.aggregateStream(id, { ...tally, snapshot: { stateVersion: 1 } });
+    const result = await db.store.aggregateStream(id, { ...tally, snapshot: { stateVersion: 1 } });
 
     expect(result).toEqual({
       state: { total: 55, seen: [-10] },
@@ -90,9 +78,9 @@ describe('aggregateStream', () => {
     { snapshot: false, why: 'when no snapshot is asked for' },
   ] as const)('ignores a stored snapshot $why', async ({ snapshot }) => {
     const id = await tenEvents();
-    await store.saveSnapshot({ streamId: id, version: 7, state: { total: -1, seen: [] } });
+    await db.store.saveSnapshot({ streamId: id, version: 7, state: { total: -1, seen: [] } });
 
-    const result = await store.aggregateStream(id, { ...tally, snapshot });
+    const result = await db.store.aggregateStream(id, { ...tally, snapshot });
 
     expect(result).toEqual({
       state: { total: 55, seen: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
@@ -103,7 +91,7 @@ describe('aggregateStream', () => {
   });
 
   it('returns the initial state at version 0 for an absent stream', async () => {
-    const result = await store.aggregateStream(streamId(), { ...tally, snapshot: true });
+    const result = await db.store.aggregateStream(streamId(), { ...tally, snapshot: true });
 
     expect(result).toEqual({
       state: { total: 0, seen: [] },
@@ -121,7 +109,7 @@ describe('aggregateStream', () => {
       field: 'options.snapshot.stateVersion',
     },
   ])('rejects with ValidationError on $field', async ({ options, field }) => {
-    const folding = store.aggregateStream(streamId(), options as never);
+    const folding = db.store.aggregateStream(streamId(), options as never);
 
     await expect(folding).rejects.toThrow(ValidationError);
     await expect(folding).rejects.toMatchObject({ code: 'ValidationError', field });

@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
-import { EventStore } from '../src/event-store.js';
 import { snapshotItemBytes, toSnapshotItem } from '../src/snapshots.js';
 import { Limits } from '../src/table.js';
-import { createTestTables, streamId, type TestTables } from './support/dynamodb.js';
+import { streamId, useTestStore } from './support/dynamodb.js';
 
-let tables: TestTables;
-let store: EventStore;
-
-beforeAll(async () => {
-  tables = await createTestTables('snapshots');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
-});
+const db = useTestStore('snapshots');
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -27,8 +15,8 @@ describe('saveSnapshot and getSnapshot', () => {
     const state = { items: [{ sku: 'ü-1', qty: 2 }], note: '', parent: null, big: 2 ** 53 - 1 };
 
     // Act
-    const result = await store.saveSnapshot({ streamId: id, version: 4, state });
-    const snapshot = await store.getSnapshot(id);
+    const result = await db.store.saveSnapshot({ streamId: id, version: 4, state });
+    const snapshot = await db.store.getSnapshot(id);
 
     // Assess
     expect(result).toEqual({ saved: true });
@@ -42,14 +30,14 @@ describe('saveSnapshot and getSnapshot', () => {
   });
 
   it('returns undefined when the stream has no snapshot', async () => {
-    expect(await store.getSnapshot(streamId())).toBeUndefined();
+    expect(await db.store.getSnapshot(streamId())).toBeUndefined();
   });
 
   it('replaces the stored snapshot with a newer one', async () => {
     const id = streamId();
-    await store.saveSnapshot({ streamId: id, version: 3, state: 'old' });
+    await db.store.saveSnapshot({ streamId: id, version: 3, state: 'old' });
 
-    const result = await store.saveSnapshot({
+    const result = await db.store.saveSnapshot({
       streamId: id,
       version: 6,
       state: 'new',
@@ -57,7 +45,7 @@ describe('saveSnapshot and getSnapshot', () => {
     });
 
     expect(result).toEqual({ saved: true });
-    expect(await store.getSnapshot(id)).toMatchObject({
+    expect(await db.store.getSnapshot(id)).toMatchObject({
       version: 6,
       state: 'new',
       stateVersion: 2,
@@ -69,21 +57,26 @@ describe('saveSnapshot and getSnapshot', () => {
     { later: 2, what: 'older than' },
   ])('ignores a snapshot $what the stored one', async ({ later }) => {
     const id = streamId();
-    await store.saveSnapshot({ streamId: id, version: 5, state: 'kept' });
+    await db.store.saveSnapshot({ streamId: id, version: 5, state: 'kept' });
 
-    const result = await store.saveSnapshot({ streamId: id, version: later, state: 'late' });
+    const result = await db.store.saveSnapshot({ streamId: id, version: later, state: 'late' });
 
     expect(result).toEqual({ saved: false });
-    expect(await store.getSnapshot(id)).toMatchObject({ version: 5, state: 'kept' });
+    expect(await db.store.getSnapshot(id)).toMatchObject({ version: 5, state: 'kept' });
   });
 
   it('replaces a newer snapshot of another stateVersion, so a reducer change is never blocked', async () => {
     // Prepare: a snapshot of the old reducer, ahead of where the new one will snapshot.
     const id = streamId();
-    await store.saveSnapshot({ streamId: id, version: 200, state: 'old shape', stateVersion: 1 });
+    await db.store.saveSnapshot({
+      streamId: id,
+      version: 200,
+      state: 'old shape',
+      stateVersion: 1,
+    });
 
     // Act
-    const result = await store.saveSnapshot({
+    const result = await db.store.saveSnapshot({
       streamId: id,
       version: 100,
       state: 'new shape',
@@ -92,7 +85,7 @@ describe('saveSnapshot and getSnapshot', () => {
 
     // Assess
     expect(result).toEqual({ saved: true });
-    expect(await store.getSnapshot(id)).toMatchObject({
+    expect(await db.store.getSnapshot(id)).toMatchObject({
       version: 100,
       state: 'new shape',
       stateVersion: 2,
@@ -112,7 +105,7 @@ describe('saveSnapshot and getSnapshot', () => {
     },
     { input: null, field: 'snapshot' },
   ])('rejects with ValidationError on $field', async ({ input, field }) => {
-    const saving = store.saveSnapshot(input as never);
+    const saving = db.store.saveSnapshot(input as never);
 
     await expect(saving).rejects.toThrow(ValidationError);
     await expect(saving).rejects.toMatchObject({ code: 'ValidationError', field });
@@ -130,17 +123,17 @@ describe('saveSnapshot and getSnapshot', () => {
     expect(snapshotItemBytes(item(fits))).toBe(Limits.itemBytes);
 
     // Act
-    const tooBig = store.saveSnapshot({ streamId: id, version: 1, state: `${fits}x` });
+    const tooBig = db.store.saveSnapshot({ streamId: id, version: 1, state: `${fits}x` });
     await expect(tooBig).rejects.toMatchObject({
       code: 'ValidationError',
       field: 'snapshot.state',
     });
-    const stored = await store.getSnapshot(id);
-    const atLimit = await store.saveSnapshot({ streamId: id, version: 1, state: fits });
+    const stored = await db.store.getSnapshot(id);
+    const atLimit = await db.store.saveSnapshot({ streamId: id, version: 1, state: fits });
 
     // Assess
     expect(stored).toBeUndefined();
     expect(atLimit).toEqual({ saved: true });
-    expect((await store.getSnapshot<string>(id))?.state).toBe(fits);
+    expect((await db.store.getSnapshot<string>(id))?.state).toBe(fits);
   });
 });

@@ -1,23 +1,18 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError, WrongExpectedVersionError } from '../../src/errors.js';
-import { EventStore } from '../../src/event-store.js';
 import { toEventItem, toRecordedEvent } from '../../src/records.js';
 import type { ExpectedVersion, NewEvent } from '../../src/types.js';
-import { createTestTables, streamId, type TestTables } from '../support/dynamodb.js';
+import { streamId, useTestStore } from '../support/dynamodb.js';
 import { type TableProbe, tableProbe } from './helpers.js';
 
-let tables: TestTables;
-let store: EventStore;
+const db = useTestStore('append');
 let probe: TableProbe;
 
-beforeAll(async () => {
-  tables = await createTestTables('append');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-  probe = tableProbe(tables.client, tables.eventsTable);
+beforeAll(() => {
+  probe = tableProbe(db.client, db.tables.eventsTable);
 });
-afterAll(() => tables.drop());
 
 const events = (count: number, tag = 'e'): NewEvent[] =>
   Array.from({ length: count }, (_, i) => ({ type: `T${i}`, data: { i }, eventId: `${tag}-${i}` }));
@@ -25,7 +20,7 @@ const events = (count: number, tag = 'e'): NewEvent[] =>
 /** A stream with `count` events (none when 0). */
 async function streamAt(count: number): Promise<string> {
   const id = streamId('append');
-  if (count > 0) await store.appendToStream(id, events(count, 'seed'), { expectedVersion: 0 });
+  if (count > 0) await db.store.appendToStream(id, events(count, 'seed'), { expectedVersion: 0 });
   return id;
 }
 
@@ -47,7 +42,7 @@ describe('appendToStream expected-version modes', () => {
     const last = await probe.counter();
 
     // Act
-    const result = await store.appendToStream(id, events(2), { expectedVersion });
+    const result = await db.store.appendToStream(id, events(2), { expectedVersion });
 
     // Assess
     const createdAt = result.events[0]?.createdAt;
@@ -87,7 +82,9 @@ describe('appendToStream expected-version modes', () => {
       const before = { items: await probe.streamItems(id), counter: await probe.counter() };
 
       // Act
-      const error = await store.appendToStream(id, events(2), { expectedVersion }).catch((e) => e);
+      const error = await db.store
+        .appendToStream(id, events(2), { expectedVersion })
+        .catch((e) => e);
 
       // Assess
       expect(error).toBeInstanceOf(WrongExpectedVersionError);
@@ -114,7 +111,7 @@ describe('appendToStream expected-version modes', () => {
     const id = await streamAt(1);
 
     // Act
-    const result = await store.appendToStream(id, [{ type: 'T', data: null }]);
+    const result = await db.store.appendToStream(id, [{ type: 'T', data: null }]);
 
     // Assess
     expect(result.nextExpectedVersion).toBe(2);
@@ -128,7 +125,7 @@ describe('appendToStream recorded shape', () => {
     const [seedHead] = (await probe.streamItems(id)).filter((item) => item.SK === 'HEAD');
 
     // Act
-    const result = await store.appendToStream(
+    const result = await db.store.appendToStream(
       id,
       [{ type: 'Renamed', data: { name: 'x' }, metadata: { user: 'u1' }, eventId: 'r-1' }],
       { expectedVersion: 1 },
@@ -162,7 +159,7 @@ describe('appendToStream recorded shape', () => {
 
   it('gives each event without an id a fresh UUID', async () => {
     // Act
-    const result = await store.appendToStream(streamId(), [
+    const result = await db.store.appendToStream(streamId(), [
       { type: 'A', data: 1 },
       { type: 'B', data: 2 },
     ]);
@@ -197,7 +194,7 @@ describe('appendToStream JSON round-trip', () => {
     const id = streamId();
 
     // Act
-    const result = await store.appendToStream(id, [
+    const result = await db.store.appendToStream(id, [
       { type: 'Rich', data: rich, metadata: rich },
       { type: 'Scalars', data: 'just a string', metadata: [0, -1, 'x'] },
       { type: 'Null', data: null, metadata: false },
@@ -221,7 +218,7 @@ describe('appendToStream JSON round-trip', () => {
         const id = streamId('prop');
 
         // Act
-        await store.appendToStream(id, [{ type: 'P', data, metadata }]);
+        await db.store.appendToStream(id, [{ type: 'P', data, metadata }]);
 
         // Assess: JSON itself turns -0 into 0; everything else must come back unchanged.
         const [event] = await storedEvents(id);
@@ -243,7 +240,7 @@ describe('appendToStream atomicity', () => {
     const batch = [...events(3), { type: 'Bad', data: { amount: Number.NaN } }];
 
     // Act
-    const error = await store.appendToStream(id, batch, { expectedVersion: 1 }).catch((e) => e);
+    const error = await db.store.appendToStream(id, batch, { expectedVersion: 1 }).catch((e) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ValidationError);
@@ -264,11 +261,11 @@ describe('appendToStream atomicity', () => {
       metadata: null,
       createdAt: new Date().toISOString(),
     });
-    await probe.doc.send(new PutCommand({ TableName: tables.eventsTable, Item: { ...stray } }));
+    await probe.doc.send(new PutCommand({ TableName: db.tables.eventsTable, Item: { ...stray } }));
     const counter = await probe.counter();
 
     // Act
-    const error = await store
+    const error = await db.store
       .appendToStream(id, events(3), { expectedVersion: 'no_stream' })
       .catch((e) => e);
 

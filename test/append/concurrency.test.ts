@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WrongExpectedVersionError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
 import { toRecordedEvent } from '../../src/records.js';
 import type { AppendResult, RecordedEvent } from '../../src/types.js';
-import { createTestTables, streamId, type TestTables } from '../support/dynamodb.js';
+import { createTestTables, streamId, useTestStore } from '../support/dynamodb.js';
 import { tableProbe } from './helpers.js';
 
-let tables: TestTables;
-
-beforeAll(async () => {
-  tables = await createTestTables('append-concurrency');
-});
-afterAll(() => tables.drop());
+const db = useTestStore('append-concurrency');
 
 /** One store per appender, as separate Lambdas would each have their own. */
-const newStore = () => new EventStore({ tableName: tables.eventsTable, client: tables.client });
+const newStore = () => new EventStore({ tableName: db.tables.eventsTable, client: db.client });
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -49,7 +44,7 @@ describe('appendToStream under concurrency', () => {
     );
 
     // Assess
-    const stored = (await tableProbe(tables.client, tables.eventsTable).eventItems(id)).map(
+    const stored = (await tableProbe(db.client, db.tables.eventsTable).eventItems(id)).map(
       toRecordedEvent,
     );
     expect(stored.map((e) => e.version)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -76,7 +71,7 @@ describe('appendToStream under concurrency', () => {
     ['8 stores with cold caches (as separate processes) racing for the counter', 8, 8],
   ])('hands out positions 1..N exactly once to %s', async (_case, appenders, stores) => {
     // Prepare: a table of its own, so positions start at 1.
-    const own = await createTestTables('append-positions', tables.client);
+    const own = await createTestTables('append-positions', db.client);
     // Separate stores race through DynamoDB's condition alone; past a few of
     // them that is more than one counter item commits per second (DESIGN.md),
     // so they get a larger budget: this test is about order, not capacity.

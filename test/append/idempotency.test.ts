@@ -1,22 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBFailureError, WrongExpectedVersionError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
 import { toRecordedEvent } from '../../src/records.js';
 import type { ExpectedVersion, NewEvent } from '../../src/types.js';
-import { createTestTables, streamId, type TestTables, testClient } from '../support/dynamodb.js';
+import { streamId, testClient, useTestStore } from '../support/dynamodb.js';
 import { injectFaults } from '../support/fault-injection.js';
 import { type TableProbe, tableProbe } from './helpers.js';
 
-let tables: TestTables;
-let store: EventStore;
+const db = useTestStore('append-idempotency');
 let probe: TableProbe;
 
-beforeAll(async () => {
-  tables = await createTestTables('append-idempotency');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-  probe = tableProbe(tables.client, tables.eventsTable);
+beforeAll(() => {
+  probe = tableProbe(db.client, db.tables.eventsTable);
 });
-afterAll(() => tables.drop());
 
 const batch = (tag: string): NewEvent[] => [
   { type: 'Ordered', data: { tag }, eventId: `${tag}-1` },
@@ -26,7 +22,8 @@ const batch = (tag: string): NewEvent[] => [
 /** A stream at version 2 (or absent when `seeded` is false), ready for an append with `mode`. */
 async function prepare(mode: ExpectedVersion) {
   const id = streamId('idem');
-  if (mode !== 'no_stream') await store.appendToStream(id, batch('seed'), { expectedVersion: 0 });
+  if (mode !== 'no_stream')
+    await db.store.appendToStream(id, batch('seed'), { expectedVersion: 0 });
   return id;
 }
 
@@ -43,11 +40,11 @@ describe('appendToStream idempotent retries', () => {
   ])('returns the original result and writes nothing when retried at %s', async (_m, mode) => {
     // Prepare
     const id = await prepare(mode);
-    const original = await store.appendToStream(id, batch('x'), { expectedVersion: mode });
+    const original = await db.store.appendToStream(id, batch('x'), { expectedVersion: mode });
     const before = await snapshot(id);
 
     // Act
-    const retried = await store.appendToStream(id, batch('x'), { expectedVersion: mode });
+    const retried = await db.store.appendToStream(id, batch('x'), { expectedVersion: mode });
 
     // Assess
     expect(retried).toEqual(original);
@@ -57,12 +54,12 @@ describe('appendToStream idempotent retries', () => {
   it('recognises an exact-version retry even after the stream moved on', async () => {
     // Prepare
     const id = await prepare(2);
-    const original = await store.appendToStream(id, batch('x'), { expectedVersion: 2 });
-    await store.appendToStream(id, batch('later'), { expectedVersion: 4 });
+    const original = await db.store.appendToStream(id, batch('x'), { expectedVersion: 2 });
+    await db.store.appendToStream(id, batch('later'), { expectedVersion: 4 });
     const before = await snapshot(id);
 
     // Act
-    const retried = await store.appendToStream(id, batch('x'), { expectedVersion: 2 });
+    const retried = await db.store.appendToStream(id, batch('x'), { expectedVersion: 2 });
 
     // Assess
     expect(retried).toEqual(original);
@@ -78,11 +75,13 @@ describe('appendToStream idempotent retries', () => {
     async (_c, events) => {
       // Prepare
       const id = await prepare(2);
-      await store.appendToStream(id, batch('x'), { expectedVersion: 2 });
+      await db.store.appendToStream(id, batch('x'), { expectedVersion: 2 });
       const before = await snapshot(id);
 
       // Act
-      const error = await store.appendToStream(id, events, { expectedVersion: 2 }).catch((e) => e);
+      const error = await db.store
+        .appendToStream(id, events, { expectedVersion: 2 })
+        .catch((e) => e);
 
       // Assess
       expect(error).toBeInstanceOf(WrongExpectedVersionError);
@@ -99,11 +98,11 @@ describe('appendToStream idempotent retries', () => {
   it("appends again under 'any' once other events came after the original (the documented limit)", async () => {
     // Prepare
     const id = await prepare('any');
-    await store.appendToStream(id, batch('x'), { expectedVersion: 'any' });
-    await store.appendToStream(id, batch('later'), { expectedVersion: 'any' });
+    await db.store.appendToStream(id, batch('x'), { expectedVersion: 'any' });
+    await db.store.appendToStream(id, batch('later'), { expectedVersion: 'any' });
 
     // Act
-    const again = await store.appendToStream(id, batch('x'), { expectedVersion: 'any' });
+    const again = await db.store.appendToStream(id, batch('x'), { expectedVersion: 'any' });
 
     // Assess
     expect(again.events.map((e) => e.version)).toEqual([7, 8]);
@@ -119,7 +118,7 @@ describe('appendToStream after a lost reply', () => {
     // Prepare: the first transaction commits, but its reply never arrives.
     const id = await prepare(mode);
     const client = testClient();
-    const lossy = new EventStore({ tableName: tables.eventsTable, client });
+    const lossy = new EventStore({ tableName: db.tables.eventsTable, client });
     const fault = injectFaults(client, { kind: 'lost-reply' });
     const counter = await probe.counter();
 
@@ -156,7 +155,7 @@ describe('appendToStream after a lost reply', () => {
     // Prepare: the reply is lost below the SDK's retry middleware, which resends.
     const id = await prepare(2);
     const client = testClient();
-    const lossy = new EventStore({ tableName: tables.eventsTable, client });
+    const lossy = new EventStore({ tableName: db.tables.eventsTable, client });
     const fault = injectFaults(client, { kind: 'lost-reply' }, { layer: 'below-sdk-retry' });
     const counter = await probe.counter();
 

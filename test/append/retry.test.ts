@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/append/retry.js';
 import { ContentionRetriesExhaustedError, DynamoDBFailureError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
 import { toRecordedEvent } from '../../src/records.js';
-import { createTestTables, streamId, type TestTables, testClient } from '../support/dynamodb.js';
+import { streamId, testClient, useTestStore } from '../support/dynamodb.js';
 import { type Fault, injectFaults } from '../support/fault-injection.js';
 import { type TableProbe, tableProbe } from './helpers.js';
 
-let tables: TestTables;
+const db = useTestStore('append-retry');
 let probe: TableProbe;
 
-beforeAll(async () => {
-  tables = await createTestTables('append-retry');
-  probe = tableProbe(tables.client, tables.eventsTable);
+beforeAll(() => {
+  probe = tableProbe(db.client, db.tables.eventsTable);
 });
-afterAll(() => tables.drop());
 
 const retry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
 const events = [
@@ -28,7 +26,7 @@ async function withFaultyStore<T>(
 ): Promise<T> {
   const client = testClient();
   try {
-    return await fn(new EventStore({ tableName: tables.eventsTable, client, retry }), client);
+    return await fn(new EventStore({ tableName: db.tables.eventsTable, client, retry }), client);
   } finally {
     client.destroy();
   }
@@ -124,7 +122,7 @@ describe('appendToStream and the global counter', () => {
     await withFaultyStore(async (store, client) => {
       // Prepare: warm this store's cache, then move the counter from another store.
       await store.appendToStream(streamId('warm'), events);
-      const other = new EventStore({ tableName: tables.eventsTable, client: tables.client });
+      const other = new EventStore({ tableName: db.tables.eventsTable, client: db.client });
       await other.appendToStream(streamId('other'), events);
       const counter = await probe.counter();
       const reads = injectFaults(
@@ -151,7 +149,7 @@ describe('appendToStream and the global counter', () => {
 
   it('passes other DynamoDB failures on as DynamoDBFailureError, saying what it was doing', async () => {
     // Prepare
-    const store = new EventStore({ tableName: 'no-such-table', client: tables.client });
+    const store = new EventStore({ tableName: 'no-such-table', client: db.client });
 
     // Act
     const error = await store.appendToStream('s-1', events, { expectedVersion: 0 }).catch((e) => e);

@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventItemSize, itemSize } from '../../src/append/validate-append.js';
 import { AppendTooLargeError } from '../../src/errors.js';
-import { EventStore } from '../../src/event-store.js';
 import { Limits } from '../../src/table.js';
 import type { NewEvent } from '../../src/types.js';
-import { createTestTables, streamId, type TestTables } from '../support/dynamodb.js';
+import { streamId, useTestStore } from '../support/dynamodb.js';
 import { type TableProbe, tableProbe } from './helpers.js';
 
-let tables: TestTables;
-let store: EventStore;
+const db = useTestStore('append-size');
 let probe: TableProbe;
 
-beforeAll(async () => {
-  tables = await createTestTables('append-size');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-  probe = tableProbe(tables.client, tables.eventsTable);
+beforeAll(() => {
+  probe = tableProbe(db.client, db.tables.eventsTable);
 });
-afterAll(() => tables.drop());
 
 const ok = { type: 'Happened', data: { n: 1 } };
 const createdAt = new Date().toISOString();
@@ -78,7 +73,7 @@ describe('appendToStream size limits (refused whole, never split)', () => {
       const before = await probe.itemCount();
 
       // Act
-      const error = await store.appendToStream(id, events).catch((e: unknown) => e);
+      const error = await db.store.appendToStream(id, events).catch((e: unknown) => e);
 
       // Assess
       expect(error).toBeInstanceOf(AppendTooLargeError);
@@ -125,7 +120,7 @@ describe('appendToStream at the limits (accepted by DynamoDB Local)', () => {
     ['a transaction of exactly 4 MiB by the store count', streamId(), at4MiB],
   ])('accepts %s', async (_rule, id, events) => {
     // Act
-    const result = await store.appendToStream(id, events(id), { expectedVersion: 'no_stream' });
+    const result = await db.store.appendToStream(id, events(id), { expectedVersion: 'no_stream' });
 
     // Assess
     expect(result.nextExpectedVersion).toBe(events(id).length);

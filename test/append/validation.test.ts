@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
-import { EventStore } from '../../src/event-store.js';
 import type { AppendOptions, NewEvent } from '../../src/types.js';
-import { createTestTables, streamId, type TestTables } from '../support/dynamodb.js';
+import { streamId, useTestStore } from '../support/dynamodb.js';
 import { type TableProbe, tableProbe } from './helpers.js';
 
-let tables: TestTables;
-let store: EventStore;
+const db = useTestStore('append-validation');
 let probe: TableProbe;
 
-beforeAll(async () => {
-  tables = await createTestTables('append-validation');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-  probe = tableProbe(tables.client, tables.eventsTable);
+beforeAll(() => {
+  probe = tableProbe(db.client, db.tables.eventsTable);
 });
-afterAll(() => tables.drop());
 
 const ok = { type: 'Happened', data: { n: 1 } };
 const json = (got: string) =>
@@ -35,7 +30,7 @@ interface Input {
 
 async function appendRaw(input: Input): Promise<unknown> {
   const id = 'streamId' in input ? input.streamId : streamId('validation');
-  return store
+  return db.store
     .appendToStream(
       id as string,
       (input.events ?? [ok]) as NewEvent[],

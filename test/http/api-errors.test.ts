@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../lambdas/api/create-api-handler.js';
 import type { ApiLogger } from '../../lambdas/api/observability.js';
 import { createApiLogger, RecordedMetrics } from '../../lambdas/api/observability.js';
@@ -9,23 +9,11 @@ import {
   DynamoDBFailureError,
   ErrorCode,
 } from '../../src/errors.js';
-import { EventStore } from '../../src/event-store.js';
 import { apiEvent, bodyOf } from '../support/api-gateway.js';
-import { createTestTables, streamId, type TestTables } from '../support/dynamodb.js';
+import { streamId, useTestStore } from '../support/dynamodb.js';
 import { storeFailingWith } from '../support/failing-store.js';
 
-let tables: TestTables;
-let store: EventStore;
-
-beforeAll(async () => {
-  tables = await createTestTables('api-errors');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
-});
+const db = useTestStore('api-errors');
 
 /** Records what the handler logs, to check what an operator would see. */
 function recordingLogger(): ApiLogger & { errors: unknown[][] } {
@@ -59,12 +47,12 @@ describe('errors the store throws', () => {
     // Prepare
     const metrics = new RecordedMetrics();
     const handler = createApiHandler({
-      store,
+      store: db.store,
       logger: createApiLogger({ logLevel: 'SILENT' }),
       metrics,
     });
     const id = streamId('order');
-    await store.appendToStream(id, [
+    await db.store.appendToStream(id, [
       { type: 'A', data: 1 },
       { type: 'B', data: 2 },
     ]);
@@ -93,7 +81,7 @@ describe('errors the store throws', () => {
     const logger = recordingLogger();
     const failure = new Error('connect ECONNREFUSED 10.1.2.3:443 (table prod-secret-events)');
     const handler = createApiHandler({
-      store: storeFailingWith(store, failure),
+      store: storeFailingWith(db.store, failure),
       logger,
       metrics: new RecordedMetrics(),
     });
@@ -123,7 +111,7 @@ describe('errors the store throws', () => {
       name: 'ResourceNotFoundException',
     });
     const handler = createApiHandler({
-      store: storeFailingWith(store, new DynamoDBFailureError('GetItem', { cause: aws })),
+      store: storeFailingWith(db.store, new DynamoDBFailureError('GetItem', { cause: aws })),
       logger: recordingLogger(),
       metrics: new RecordedMetrics(),
     });
@@ -144,7 +132,7 @@ describe('errors the store throws', () => {
     // Prepare
     const metrics = new RecordedMetrics();
     const handler = createApiHandler({
-      store: storeFailingWith(store, error),
+      store: storeFailingWith(db.store, error),
       logger: recordingLogger(),
       metrics,
     });
@@ -165,7 +153,7 @@ describe('metrics', () => {
     // Prepare
     const metrics = new RecordedMetrics();
     const handler = createApiHandler({
-      store,
+      store: db.store,
       logger: createApiLogger({ logLevel: 'SILENT' }),
       metrics,
     });

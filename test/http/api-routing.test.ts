@@ -1,29 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHandler, createApiHandler } from '../../lambdas/api/create-api-handler.js';
 import { createApiLogger, RecordedMetrics } from '../../lambdas/api/observability.js';
-import { EventStore } from '../../src/event-store.js';
 import { apiEvent, bodyOf } from '../support/api-gateway.js';
-import { createTestTables, streamId, type TestTables } from '../support/dynamodb.js';
+import { streamId, useTestStore } from '../support/dynamodb.js';
 
 // The handler called directly with API Gateway v2 events, no HTTP in between:
 // how it routes and reads paths, query strings and bodies.
-let tables: TestTables;
-let store: EventStore;
+const db = useTestStore('api-routing');
 let handler: ApiHandler;
 
-beforeAll(async () => {
-  tables = await createTestTables('api-routing');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
+beforeAll(() => {
   handler = createApiHandler({
-    store,
+    store: db.store,
     logger: createApiLogger({ logLevel: 'SILENT' }),
     metrics: new RecordedMetrics(),
   });
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
 });
 
 const appendBody = (...types: string[]) =>
@@ -119,7 +110,7 @@ describe('query strings', () => {
   it('reads a repeated eventType from rawQueryString, where API Gateway would have joined it with commas', async () => {
     // Prepare
     const id = streamId('order');
-    const appended = await store.appendToStream(id, [
+    const appended = await db.store.appendToStream(id, [
       { type: 'Placed', data: {} },
       { type: 'Paid,Partly', data: {} },
       { type: 'Shipped', data: {} },

@@ -1,38 +1,30 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { projectionRoutes } from '../../lambdas/api/projection-routes.js';
 import { matchRoute } from '../../lambdas/api/router.js';
 import { toErrorReply } from '../../lambdas/http-errors.js';
 import { accountBalances } from '../../src/domain/bank-account.js';
-import { EventStore } from '../../src/event-store.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
-import { createTestTables, type TestTables } from '../support/dynamodb.js';
+import { useTestStore } from '../support/dynamodb.js';
 
-let tables: TestTables;
+const db = useTestStore('projection-routes');
 let projections: ProjectionStore;
 
 beforeAll(async () => {
-  tables = await createTestTables('projection-routes');
-  const store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-  projections = new ProjectionStore({ tableName: tables.readModelTable, client: tables.client });
+  projections = new ProjectionStore({ tableName: db.tables.readModelTable, client: db.client });
   const projector = new Projector({
-    store,
+    store: db.store,
     projectionStore: projections,
     projections: [accountBalances],
   });
   for (const id of ['a/1', 'b']) {
-    const { events } = await store.appendToStream(`account-${id}`, [
+    const { events } = await db.store.appendToStream(`account-${id}`, [
       { type: 'AccountOpened', data: { owner: id } },
       { type: 'MoneyDeposited', data: { amount: 12 } },
     ]);
     await projector.apply(events);
   }
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
 });
 
 /** Runs a GET through the route table and the one error mapping, as the API handler does. */

@@ -1,39 +1,34 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createProjectorHandler } from '../../lambdas/stream/projector-handler.js';
 import { accountBalances } from '../../src/domain/bank-account.js';
-import { EventStore } from '../../src/event-store.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import { toEventItem } from '../../src/records.js';
 import { Keys } from '../../src/table.js';
-import { createTestTables, type TestTables } from '../support/dynamodb.js';
+import { useTestStore } from '../support/dynamodb.js';
 import { insertRecordOf, recordOf } from '../support/stream-events.js';
 
-let tables: TestTables;
-let store: EventStore;
+const db = useTestStore('projector-handler');
 let documents: ProjectionStore;
 let handler: ReturnType<typeof createProjectorHandler>;
 
-beforeAll(async () => {
-  tables = await createTestTables('projector-handler');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-  documents = new ProjectionStore({ tableName: tables.readModelTable, client: tables.client });
+beforeAll(() => {
+  documents = new ProjectionStore({ tableName: db.tables.readModelTable, client: db.client });
   handler = createProjectorHandler({
-    projector: new Projector({ store, projectionStore: documents, projections: [accountBalances] }),
+    projector: new Projector({
+      store: db.store,
+      projectionStore: documents,
+      projections: [accountBalances],
+    }),
   });
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
 });
 
 describe('projector handler', () => {
   it('reports exactly the poison record in batchItemFailures and applies the rest', async () => {
     // Prepare
     const id = `poison${Date.now()}`;
-    const { events } = await store.appendToStream(`account-${id}`, [
+    const { events } = await db.store.appendToStream(`account-${id}`, [
       { type: 'AccountOpened', data: { owner: 'Lin' } },
       { type: 'MoneyDeposited', data: { amount: 40 } },
     ]);

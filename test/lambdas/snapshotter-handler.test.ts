@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSnapshotterHandler } from '../../lambdas/stream/snapshotter-handler.js';
 import { defineAggregate, loadAggregate } from '../../src/aggregates.js';
 import {
@@ -6,24 +6,12 @@ import {
   accountAggregate,
   evolveAccount,
 } from '../../src/domain/bank-account.js';
-import { EventStore } from '../../src/event-store.js';
 import { takeSnapshot } from '../../src/snapshotting.js';
 import type { NewEvent, RecordedEvent } from '../../src/types.js';
-import { createTestTables, type TestTables } from '../support/dynamodb.js';
+import { useTestStore } from '../support/dynamodb.js';
 import { readWholeStream, streamEventOf } from '../support/stream-events.js';
 
-let tables: TestTables;
-let store: EventStore;
-
-beforeAll(async () => {
-  tables = await createTestTables('snapshotter');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
-});
+const db = useTestStore('snapshotter');
 
 let accounts = 0;
 
@@ -38,8 +26,8 @@ async function accountWith(
     all.push({ type: 'MoneyDeposited', data: { amount } });
   }
   for (let i = 0; i < all.length; i += 98)
-    await store.appendToStream(streamId, all.slice(i, i + 98));
-  return { streamId, recorded: await readWholeStream(store, streamId) };
+    await db.store.appendToStream(streamId, all.slice(i, i + 98));
+  return { streamId, recorded: await readWholeStream(db.store, streamId) };
 }
 
 const balanceAt = (version: number) => ((version - 1) * version) / 2;
@@ -56,15 +44,15 @@ describe('snapshotter handler', () => {
   it('after 250 events leaves the snapshot at version 200, and aggregateStream reads only the 50 after it', async () => {
     // Prepare
     const { streamId, recorded } = await accountWith(250);
-    const handler = createSnapshotterHandler({ store, aggregates: [accountAggregate] });
+    const handler = createSnapshotterHandler({ store: db.store, aggregates: [accountAggregate] });
 
     // Act: Lambda's batches of 100, as the stream delivers them.
     const responses = [];
     for (let i = 0; i < recorded.length; i += 100) {
       responses.push(await handler(streamEventOf(recorded.slice(i, i + 100))));
     }
-    const snapshot = await store.getSnapshot<AccountState>(streamId);
-    const loaded = await loadAggregate(store, accountAggregate, streamId);
+    const snapshot = await db.store.getSnapshot<AccountState>(streamId);
+    const loaded = await loadAggregate(db.store, accountAggregate, streamId);
 
     // Assess
     expect(responses).toEqual([
@@ -89,11 +77,11 @@ describe('snapshotter handler', () => {
 
   it('puts the snapshot on the boundary even when the batch runs past it', async () => {
     const { streamId, recorded } = await accountWith(26);
-    const handler = createSnapshotterHandler({ store, aggregates: [every10] });
+    const handler = createSnapshotterHandler({ store: db.store, aggregates: [every10] });
 
     await handler(streamEventOf(recorded));
 
-    expect(await store.getSnapshot(streamId)).toMatchObject({
+    expect(await db.store.getSnapshot(streamId)).toMatchObject({
       version: 20,
       state: { balance: balanceAt(20) },
     });
@@ -102,25 +90,25 @@ describe('snapshotter handler', () => {
   it('ignores streams whose category has no aggregate', async () => {
     const streamId = `ledger-${Date.now()}`;
     const events: NewEvent[] = Array.from({ length: 20 }, () => ({ type: 'Noted', data: {} }));
-    await store.appendToStream(streamId, events);
-    const handler = createSnapshotterHandler({ store, aggregates: [every10] });
+    await db.store.appendToStream(streamId, events);
+    const handler = createSnapshotterHandler({ store: db.store, aggregates: [every10] });
 
-    const response = await handler(streamEventOf(await readWholeStream(store, streamId)));
+    const response = await handler(streamEventOf(await readWholeStream(db.store, streamId)));
 
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(await store.getSnapshot(streamId)).toBeUndefined();
+    expect(await db.store.getSnapshot(streamId)).toBeUndefined();
   });
 });
 
 describe('takeSnapshot', () => {
   it('starts from the stored snapshot and folds only the events after it', async () => {
     const { streamId } = await accountWith(20);
-    await takeSnapshot(store, every10, streamId, 10);
+    await takeSnapshot(db.store, every10, streamId, 10);
 
-    const result = await takeSnapshot(store, every10, streamId, 20);
+    const result = await takeSnapshot(db.store, every10, streamId, 20);
 
     expect(result).toEqual({ saved: true, eventsRead: 10 });
-    expect(await store.getSnapshot(streamId)).toMatchObject({
+    expect(await db.store.getSnapshot(streamId)).toMatchObject({
       version: 20,
       state: { balance: balanceAt(20) },
     });
@@ -128,9 +116,9 @@ describe('takeSnapshot', () => {
 
   it('does nothing when a snapshot at or past the version is already there (a redelivery)', async () => {
     const { streamId } = await accountWith(10);
-    await takeSnapshot(store, every10, streamId, 10);
+    await takeSnapshot(db.store, every10, streamId, 10);
 
-    expect(await takeSnapshot(store, every10, streamId, 10)).toEqual({
+    expect(await takeSnapshot(db.store, every10, streamId, 10)).toEqual({
       saved: false,
       eventsRead: 0,
     });
@@ -138,13 +126,13 @@ describe('takeSnapshot', () => {
 
   it('ignores a snapshot of another stateVersion and folds from the start', async () => {
     const { streamId } = await accountWith(10);
-    await store.saveSnapshot({ streamId, version: 5, state: { stale: true }, stateVersion: 1 });
+    await db.store.saveSnapshot({ streamId, version: 5, state: { stale: true }, stateVersion: 1 });
     const v2 = defineAggregate<AccountState>({ ...every10, stateVersion: 2 });
 
-    const result = await takeSnapshot(store, v2, streamId, 10);
+    const result = await takeSnapshot(db.store, v2, streamId, 10);
 
     expect(result).toEqual({ saved: true, eventsRead: 10 });
-    expect(await store.getSnapshot(streamId)).toEqual({
+    expect(await db.store.getSnapshot(streamId)).toEqual({
       streamId,
       version: 10,
       stateVersion: 2,

@@ -10,31 +10,31 @@ import { EventStore } from '../../src/event-store.js';
 import { defineProjection } from '../../src/projections/define.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import type { NewEvent } from '../../src/types.js';
-import { createTestTables, type TestTables, testEndpoint } from '../support/dynamodb.js';
+import {
+  createTestTables,
+  type TestTables,
+  testEndpoint,
+  useTestStore,
+} from '../support/dynamodb.js';
 import { eventually } from '../support/stream-events.js';
 
-let tables: TestTables;
+const db = useTestStore('poller');
 /** Another stream-enabled table: writing it first is what trips DynamoDB Local's empty-shard iterator bug. */
 let other: TestTables;
-let store: EventStore;
 let documents: ProjectionStore;
 let dataDir: string;
 const running: StreamProcessing[] = [];
 const logged: string[] = [];
 
 beforeAll(async () => {
-  tables = await createTestTables('poller');
   other = await createTestTables('poller-other');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-  documents = new ProjectionStore({ tableName: tables.readModelTable, client: tables.client });
+  documents = new ProjectionStore({ tableName: db.tables.readModelTable, client: db.client });
   dataDir = mkdtempSync(join(tmpdir(), 'poller-'));
 });
 
 afterAll(async () => {
   await Promise.allSettled(running.map((p) => p.stop()));
-  await tables.drop();
   await other.drop();
-  tables.client.destroy();
   other.client.destroy();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -42,8 +42,8 @@ afterAll(async () => {
 async function start(options: Partial<Parameters<typeof startStreamProcessing>[0]> = {}) {
   const processing = await startStreamProcessing({
     endpoint: testEndpoint(),
-    eventsTable: tables.eventsTable,
-    readModelTable: tables.readModelTable,
+    eventsTable: db.tables.eventsTable,
+    readModelTable: db.tables.readModelTable,
     pollIntervalMs: 50,
     log: (line) => logged.push(line),
     ...options,
@@ -73,7 +73,7 @@ describe('startStreamProcessing', () => {
     for (let i = 1; i <= 20; i++) {
       const type = i === 1 ? 'AccountOpened' : 'MoneyDeposited';
       const data = i === 1 ? { owner: 'Kay' } : { amount: i };
-      await store.appendToStream('account-lag', [{ type, data }]);
+      await db.store.appendToStream('account-lag', [{ type, data }]);
       const committed = performance.now();
       await eventually(
         async () => ((await balanceOf('lag'))?.state.lastVersion === i ? true : undefined),
@@ -86,8 +86,8 @@ describe('startStreamProcessing', () => {
       type: 'MoneyDeposited',
       data: { amount: 1 },
     }));
-    await store.appendToStream('account-lag', deposits);
-    const snapshot = await eventually(() => store.getSnapshot('account-lag'), 15_000);
+    await db.store.appendToStream('account-lag', deposits);
+    const snapshot = await eventually(() => db.store.getSnapshot('account-lag'), 15_000);
     await processing.stop();
 
     // Assess
@@ -121,13 +121,13 @@ describe('startStreamProcessing', () => {
       },
     ];
     const dir = join(dataDir, 'restart');
-    await store.appendToStream('account-restart', [
+    await db.store.appendToStream('account-restart', [
       { type: 'AccountOpened', data: { owner: 'Ro' } },
     ]);
     const first = await start({ dataDir: dir, consumers: recording(0) });
     await eventually(async () => (delivered[0]?.some(isRestartEvent) ? true : undefined));
     await first.stop();
-    await store.appendToStream('account-restart', [
+    await db.store.appendToStream('account-restart', [
       { type: 'MoneyDeposited', data: { amount: 3 } },
     ]);
 
@@ -145,7 +145,10 @@ describe('startStreamProcessing', () => {
       new Set([expect.stringMatching(/^arn:aws:dynamodb:.*:table\/.*\/stream\//)]),
     );
     const checkpoint = JSON.parse(
-      readFileSync(join(dir, 'streams', `${tables.eventsTable}.recorder.checkpoint.json`), 'utf8'),
+      readFileSync(
+        join(dir, 'streams', `${db.tables.eventsTable}.recorder.checkpoint.json`),
+        'utf8',
+      ),
     );
     expect(Object.values(checkpoint.shards)).toEqual([{ sequenceNumber: expect.any(String) }]);
   });
@@ -172,15 +175,17 @@ describe('startStreamProcessing', () => {
     });
 
     // Act
-    await store.appendToStream('account-unlucky', [
+    await db.store.appendToStream('account-unlucky', [
       { type: 'MoneyDeposited', data: { amount: 666 } },
     ]);
-    await store.appendToStream('account-lucky', [{ type: 'MoneyDeposited', data: { amount: 7 } }]);
+    await db.store.appendToStream('account-lucky', [
+      { type: 'MoneyDeposited', data: { amount: 7 } },
+    ]);
     const lucky = await eventually(() => documents.get('fragile', 'account-lucky'));
     const deadLetters = await eventually(async () => {
       try {
         return readFileSync(
-          join(dir, 'streams', `${tables.eventsTable}.projector.dead-letters.jsonl`),
+          join(dir, 'streams', `${db.tables.eventsTable}.projector.dead-letters.jsonl`),
           'utf8',
         );
       } catch {

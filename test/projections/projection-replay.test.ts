@@ -1,27 +1,18 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createProjectorHandler } from '../../lambdas/stream/projector-handler.js';
 import { type AccountBalance, accountBalances } from '../../src/domain/bank-account.js';
-import { EventStore } from '../../src/event-store.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import type { NewEvent, RecordedEvent } from '../../src/types.js';
-import { createTestTables, type TestTables } from '../support/dynamodb.js';
+import { useTestStore } from '../support/dynamodb.js';
 import { readEverything, streamEventOf } from '../support/stream-events.js';
 
-let tables: TestTables;
-let store: EventStore;
+const db = useTestStore('replay');
 let documents: ProjectionStore;
 
-beforeAll(async () => {
-  tables = await createTestTables('replay');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-  documents = new ProjectionStore({ tableName: tables.readModelTable, client: tables.client });
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
+beforeAll(() => {
+  documents = new ProjectionStore({ tableName: db.tables.readModelTable, client: db.client });
 });
 
 const SEED = 20_240_607;
@@ -94,12 +85,12 @@ describe('account-balances projection', () => {
         ? []
         : [{ type: 'AccountOpened', data: { owner: `owner-${account}` } }];
       opened.add(account);
-      await store.appendToStream(`account-${account}`, [...open, ...events]);
+      await db.store.appendToStream(`account-${account}`, [...open, ...events]);
     }
-    const everything = await readEverything(store);
+    const everything = await readEverything(db.store);
     const handler = createProjectorHandler({
       projector: new Projector({
-        store,
+        store: db.store,
         projectionStore: documents,
         projections: [accountBalances],
       }),

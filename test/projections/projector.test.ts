@@ -1,27 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type AccountBalance, accountBalances } from '../../src/domain/bank-account.js';
-import { EventStore } from '../../src/event-store.js';
 import { defineProjection } from '../../src/projections/define.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import type { RecordedEvent } from '../../src/types.js';
-import { createTestTables, type TestTables } from '../support/dynamodb.js';
+import { useTestStore } from '../support/dynamodb.js';
 
-let tables: TestTables;
-let store: EventStore;
+const db = useTestStore('projector');
 let documents: ProjectionStore;
 let projector: Projector;
 
-beforeAll(async () => {
-  tables = await createTestTables('projector');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-  documents = new ProjectionStore({ tableName: tables.readModelTable, client: tables.client });
-  projector = new Projector({ store, projectionStore: documents, projections: [accountBalances] });
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
+beforeAll(() => {
+  documents = new ProjectionStore({ tableName: db.tables.readModelTable, client: db.client });
+  projector = new Projector({
+    store: db.store,
+    projectionStore: documents,
+    projections: [accountBalances],
+  });
 });
 
 let accounts = 0;
@@ -30,7 +25,7 @@ let accounts = 0;
 async function openAccountWithHistory(): Promise<{ id: string; events: RecordedEvent[] }> {
   accounts += 1;
   const id = `${Date.now().toString(36)}${accounts}`;
-  const { events } = await store.appendToStream(`account-${id}`, [
+  const { events } = await db.store.appendToStream(`account-${id}`, [
     { type: 'AccountOpened', data: { owner: 'Ada' } },
     { type: 'MoneyDeposited', data: { amount: 100 } },
     { type: 'MoneyDeposited', data: { amount: 50 } },
@@ -123,7 +118,7 @@ describe('Projector.apply', () => {
   it('skips event types the projection does not list, without failing', async () => {
     accounts += 1;
     const id = `unknown${accounts}`;
-    const { events } = await store.appendToStream(`account-${id}`, [
+    const { events } = await db.store.appendToStream(`account-${id}`, [
       { type: 'AccountOpened', data: { owner: 'Bo' } },
       { type: 'InterestRateChanged', data: { rate: 'not a number' } },
       { type: 'MoneyDeposited', data: { amount: 7 } },
@@ -150,9 +145,13 @@ describe('Projector.apply', () => {
         return total + amount;
       },
     });
-    const runner = new Projector({ store, projectionStore: documents, projections: [fragile] });
+    const runner = new Projector({
+      store: db.store,
+      projectionStore: documents,
+      projections: [fragile],
+    });
     const bad = await openAccountWithHistory();
-    const good = await store.appendToStream(`account-good${accounts}`, [
+    const good = await db.store.appendToStream(`account-good${accounts}`, [
       { type: 'MoneyDeposited', data: { amount: 9 } },
     ]);
     const batch = [...bad.events, ...good.events];
@@ -178,7 +177,11 @@ describe('ProjectionStore', () => {
       initialState: () => 0,
       evolve: (total) => total + 1,
     });
-    const runner = new Projector({ store, projectionStore: documents, projections: [totals] });
+    const runner = new Projector({
+      store: db.store,
+      projectionStore: documents,
+      projections: [totals],
+    });
     const { events } = await openAccountWithHistory();
     await runner.apply(events);
 

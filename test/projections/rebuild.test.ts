@@ -1,29 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { accountBalances } from '../../src/domain/bank-account.js';
-import { EventStore } from '../../src/event-store.js';
 import type { ProjectionDocument } from '../../src/projections/documents.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import type { RebuildProgress } from '../../src/projections/rebuild.js';
 import type { NewEvent } from '../../src/types.js';
-import { createTestTables, type TestTables } from '../support/dynamodb.js';
+import { useTestStore } from '../support/dynamodb.js';
 import { readEverything } from '../support/stream-events.js';
 
-let tables: TestTables;
-let store: EventStore;
+const db = useTestStore('rebuild');
 let documents: ProjectionStore;
 let projector: Projector;
 
-beforeAll(async () => {
-  tables = await createTestTables('rebuild');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-  documents = new ProjectionStore({ tableName: tables.readModelTable, client: tables.client });
-  projector = new Projector({ store, projectionStore: documents, projections: [accountBalances] });
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
+beforeAll(() => {
+  documents = new ProjectionStore({ tableName: db.tables.readModelTable, client: db.client });
+  projector = new Projector({
+    store: db.store,
+    projectionStore: documents,
+    projections: [accountBalances],
+  });
 });
 
 async function allDocuments(): Promise<Map<string, Pick<ProjectionDocument, 'state' | 'streams'>>> {
@@ -45,10 +40,10 @@ describe('Projector.rebuildProjection', () => {
         const events: NewEvent[] = [{ type: 'MoneyDeposited', data: { amount: account + round } }];
         if (round === 0) events.unshift({ type: 'AccountOpened', data: { owner: `o${account}` } });
         if (round === 3 && account % 4 === 0) events.push({ type: 'AccountClosed', data: {} });
-        await store.appendToStream(`account-${account}`, events);
+        await db.store.appendToStream(`account-${account}`, events);
       }
     }
-    const everything = await readEverything(store);
+    const everything = await readEverything(db.store);
     for (let i = 0; i < everything.length; i += 10)
       await projector.apply(everything.slice(i, i + 10));
     const live = await allDocuments();

@@ -1,31 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventStore } from '../../src/event-store.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { type Subscription, subscribeToAll } from '../../src/projections/subscribe-to-all.js';
 import type { RecordedEvent } from '../../src/types.js';
-import { createTestTables, type TestTables } from '../support/dynamodb.js';
+import { useTestStore } from '../support/dynamodb.js';
 import { eventually, readEverything } from '../support/stream-events.js';
 
-let tables: TestTables;
-let store: EventStore;
+const db = useTestStore('subscribe');
 let checkpoints: ProjectionStore;
 const running: Subscription[] = [];
 
-beforeAll(async () => {
-  tables = await createTestTables('subscribe');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-  checkpoints = new ProjectionStore({ tableName: tables.readModelTable, client: tables.client });
+beforeAll(() => {
+  checkpoints = new ProjectionStore({ tableName: db.tables.readModelTable, client: db.client });
 });
 
 afterAll(async () => {
   await Promise.allSettled(running.map((s) => s.stop()));
-  await tables.drop();
-  tables.client.destroy();
 });
 
 async function appendNotes(count: number): Promise<void> {
   const stream = `note-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  await store.appendToStream(
+  await db.store.appendToStream(
     stream,
     Array.from({ length: count }, (_, i) => ({ type: 'Noted', data: { i } })),
   );
@@ -38,7 +32,7 @@ function subscribe(
   handler?: (e: RecordedEvent) => void,
 ) {
   const subscription = subscribeToAll({
-    store,
+    store: db.store,
     checkpoints,
     name,
     ...(fromPosition !== undefined && { fromPosition }),
@@ -54,7 +48,7 @@ function subscribe(
 }
 
 async function lastPosition(): Promise<number> {
-  return (await readEverything(store)).at(-1)?.position ?? 0;
+  return (await readEverything(db.store)).at(-1)?.position ?? 0;
 }
 
 const positions = (events: RecordedEvent[]) => events.map((e) => e.position);

@@ -1,35 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AllStreamLaggingError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
 import type { RecordedEvent } from '../../src/types.js';
-import { createTestTables, streamId, type TestTables, testClient } from '../support/dynamodb.js';
+import { streamId, testClient, useTestStore } from '../support/dynamodb.js';
 import { hidePosition, recordQueries } from './sdk-spy.js';
 
 // DynamoDB Local's index is never behind, so these tests make it lag with a
 // middleware that takes a position out of the byPosition Query responses.
-let tables: TestTables;
-let writer: EventStore;
-
-beforeAll(async () => {
-  tables = await createTestTables('read-all-lag');
-  writer = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
-});
+const db = useTestStore('read-all-lag');
 
 /** Five fresh events at positions first..first+4. */
 async function appendFive(): Promise<RecordedEvent[]> {
   const events = [1, 2, 3, 4, 5].map((i) => ({ type: 'E', data: { i } }));
-  return (await writer.appendToStream(streamId(), events)).events;
+  return (await db.store.appendToStream(streamId(), events)).events;
 }
 
 /** A reader on its own client, so the lag it is given stays in this test. */
 function laggingReader(allStreamMaxWaitMs = 5000) {
   const client = testClient();
-  const reader = new EventStore({ tableName: tables.eventsTable, client, allStreamMaxWaitMs });
+  const reader = new EventStore({ tableName: db.tables.eventsTable, client, allStreamMaxWaitMs });
   return { reader, client, queries: recordQueries(client) };
 }
 
@@ -120,7 +109,7 @@ describe('readAll when the byPosition index lags', () => {
   it('applies filters after the contiguity check, so a hidden filtered-out position is still awaited', async () => {
     // Prepare: the hidden position is one the filter would drop anyway.
     const id = streamId('mixed');
-    const { events: recorded } = await writer.appendToStream(id, [
+    const { events: recorded } = await db.store.appendToStream(id, [
       { type: 'Kept', data: { i: 1 } },
       { type: 'Dropped', data: { i: 2 } },
       { type: 'Kept', data: { i: 3 } },

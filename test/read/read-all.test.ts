@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
 import { buildReadAllQuery } from '../../src/read/read-all.js';
 import type { NewEvent, RecordedEvent } from '../../src/types.js';
-import { createTestTables, streamId, type TestTables, testClient } from '../support/dynamodb.js';
+import { streamId, testClient, useTestStore } from '../support/dynamodb.js';
 import { recordQueries } from './sdk-spy.js';
 
 // Tests in this file run one after another on one table: each reads from the
 // first position it appended, so earlier tests' events stay out of the way.
-let tables: TestTables;
-let store: EventStore;
-
-beforeAll(async () => {
-  tables = await createTestTables('read-all');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
-});
+const db = useTestStore('read-all');
 
 const collect = async (events: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> => {
   const out: RecordedEvent[] = [];
@@ -33,7 +22,7 @@ const event = (type: string, i: number): NewEvent => ({ type, data: { i } });
 async function appendInTurn(appends: [string, NewEvent[]][]): Promise<RecordedEvent[]> {
   const recorded: RecordedEvent[] = [];
   for (const [id, events] of appends) {
-    recorded.push(...(await store.appendToStream(id, events)).events);
+    recorded.push(...(await db.store.appendToStream(id, events)).events);
   }
   return recorded;
 }
@@ -51,7 +40,7 @@ describe('readAll', () => {
     ]);
 
     // Act
-    const read = await collect(store.readAll({ fromPosition: firstPosition(recorded) }));
+    const read = await collect(db.store.readAll({ fromPosition: firstPosition(recorded) }));
 
     // Assess
     expect(read).toEqual(recorded);
@@ -83,13 +72,19 @@ describe('readAll', () => {
     const from = firstPosition(recorded);
     const pick = (...indexes: number[]) => indexes.map((i) => recorded[i]);
 
-    const byType = await collect(store.readAll({ fromPosition: from, eventTypes: ['ItemAdded'] }));
-    const byPrefix = await collect(store.readAll({ fromPosition: from, streamPrefix: cart }));
+    const byType = await collect(
+      db.store.readAll({ fromPosition: from, eventTypes: ['ItemAdded'] }),
+    );
+    const byPrefix = await collect(db.store.readAll({ fromPosition: from, streamPrefix: cart }));
     const both = await collect(
-      store.readAll({ fromPosition: from, eventTypes: ['ItemAdded'], streamPrefix: 'cart-' }),
+      db.store.readAll({ fromPosition: from, eventTypes: ['ItemAdded'], streamPrefix: 'cart-' }),
     );
     const limited = await collect(
-      store.readAll({ fromPosition: from, eventTypes: ['ItemAdded', 'CheckedOut'], maxCount: 3 }),
+      db.store.readAll({
+        fromPosition: from,
+        eventTypes: ['ItemAdded', 'CheckedOut'],
+        maxCount: 3,
+      }),
     );
 
     expect(byType).toEqual(pick(0, 2, 3, 5));
@@ -136,7 +131,7 @@ describe('readAll', () => {
   });
 
   it('returns nothing from a position past the end', async () => {
-    const read = await collect(store.readAll({ fromPosition: 1_000_000 }));
+    const read = await collect(db.store.readAll({ fromPosition: 1_000_000 }));
 
     expect(read).toEqual([]);
   });
@@ -148,7 +143,7 @@ describe('readAll', () => {
     { options: { eventTypes: [] }, field: 'options.eventTypes' },
     { options: { streamPrefix: 7 }, field: 'options.streamPrefix' },
   ])('throws ValidationError on $field at the call, before any read', ({ options, field }) => {
-    const read = () => store.readAll(options as never);
+    const read = () => db.store.readAll(options as never);
 
     expect(read).toThrow(ValidationError);
     expect(read).toThrow(expect.objectContaining({ code: 'ValidationError', field }));
@@ -173,6 +168,6 @@ describe('buildReadAllQuery', () => {
 
 function spiedStore() {
   const client = testClient();
-  const spied = new EventStore({ tableName: tables.eventsTable, client });
+  const spied = new EventStore({ tableName: db.tables.eventsTable, client });
   return { store: spied, queries: recordQueries(client), client };
 }

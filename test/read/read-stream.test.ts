@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StreamNotFoundError, ValidationError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
 import { buildReadStreamQuery } from '../../src/read/read-stream.js';
 import type { NewEvent, RecordedEvent } from '../../src/types.js';
-import { createTestTables, streamId, type TestTables, testClient } from '../support/dynamodb.js';
+import { streamId, testClient, useTestStore } from '../support/dynamodb.js';
 import { recordQueries } from './sdk-spy.js';
 
-let tables: TestTables;
-let store: EventStore;
-
-beforeAll(async () => {
-  tables = await createTestTables('read-stream');
-  store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-});
-
-afterAll(async () => {
-  await tables.drop();
-  tables.client.destroy();
-});
+const db = useTestStore('read-stream');
 
 const collect = async (events: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> => {
   const out: RecordedEvent[] = [];
@@ -32,7 +21,7 @@ const numbered = (count: number, data: (i: number) => unknown = (i) => ({ i })):
 async function appendMany(id: string, events: NewEvent[]): Promise<RecordedEvent[]> {
   const recorded: RecordedEvent[] = [];
   for (let i = 0; i < events.length; i += 98) {
-    const result = await store.appendToStream(id, events.slice(i, i + 98));
+    const result = await db.store.appendToStream(id, events.slice(i, i + 98));
     recorded.push(...result.events);
   }
   return recorded;
@@ -56,7 +45,7 @@ function sharedStream(length: number): Promise<{ id: string; recorded: RecordedE
 /** A store on its own client, so the middleware a test adds stays in that test. */
 function spiedStore(readPageSize?: number) {
   const client = testClient();
-  const spied = new EventStore({ tableName: tables.eventsTable, client, readPageSize });
+  const spied = new EventStore({ tableName: db.tables.eventsTable, client, readPageSize });
   return { store: spied, queries: recordQueries(client), client };
 }
 
@@ -66,7 +55,7 @@ describe('readStream', () => {
     const { id, recorded } = await sharedStream(6);
 
     // Act
-    const read = await collect(store.readStream(id));
+    const read = await collect(db.store.readStream(id));
 
     // Assess
     expect(read).toEqual(recorded);
@@ -76,7 +65,7 @@ describe('readStream', () => {
   it('reads backwards from the last version by default', async () => {
     const { id, recorded } = await sharedStream(6);
 
-    const read = await collect(store.readStream(id, { direction: 'backwards' }));
+    const read = await collect(db.store.readStream(id, { direction: 'backwards' }));
 
     expect(read).toEqual([...recorded].reverse());
   });
@@ -93,7 +82,7 @@ describe('readStream', () => {
   ] as const)('reads versions $versions with $options', async ({ options, versions }) => {
     const { id, recorded } = await sharedStream(6);
 
-    const read = await collect(store.readStream(id, options));
+    const read = await collect(db.store.readStream(id, options));
 
     expect(read).toEqual(versions.map((v) => recorded[v - 1]));
   });
@@ -101,7 +90,7 @@ describe('readStream', () => {
   it('rejects with StreamNotFoundError when the stream does not exist', async () => {
     const id = streamId();
 
-    const reading = collect(store.readStream(id));
+    const reading = collect(db.store.readStream(id));
 
     await expect(reading).rejects.toThrow(StreamNotFoundError);
     await expect(reading).rejects.toMatchObject({ code: 'StreamNotFound', streamId: id });
@@ -182,7 +171,7 @@ describe('readStream', () => {
     { id: 'ok', options: { maxCount: 1.5 }, field: 'options.maxCount' },
     { id: 'ok', options: { direction: 'sideways' }, field: 'options.direction' },
   ])('throws ValidationError on $field at the call, before any read', ({ id, options, field }) => {
-    const read = () => store.readStream(id, options as never);
+    const read = () => db.store.readStream(id, options as never);
 
     expect(read).toThrow(ValidationError);
     expect(read).toThrow(expect.objectContaining({ code: 'ValidationError', field }));

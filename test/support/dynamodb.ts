@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { localClient } from '../../local/dynamodb-local.js';
 import { createTables } from '../../src/create-tables.js';
+import { EventStore } from '../../src/event-store.js';
+import type { EventStoreOptions } from '../../src/types.js';
 
 export function testEndpoint(): string {
   return inject('dynamodbEndpoint');
@@ -41,6 +43,58 @@ export async function createTestTables(prefix: string, client = testClient()): P
     drop: async () => {
       await client.send(new DeleteTableCommand({ TableName: eventsTable }));
       await client.send(new DeleteTableCommand({ TableName: readModelTable }));
+    },
+  };
+}
+
+export interface TestStore {
+  readonly tables: TestTables;
+  readonly store: EventStore;
+  /** The client of `tables` and `store`. */
+  readonly client: DynamoDBClient;
+}
+
+/**
+ * The fixture most spec files share: fresh tables and an EventStore on them for
+ * the file, dropped and the client destroyed when it ends. Call it at the top of
+ * the file, before the file's own hooks: vitest runs afterAll hooks in reverse,
+ * so those see the tables created and finish (stop pollers...) before the drop.
+ * The tables only exist once beforeAll has run, hence getters, read in hooks and tests.
+ */
+export function useTestStore(
+  prefix: string,
+  options: Omit<EventStoreOptions, 'tableName' | 'client'> = {},
+): TestStore {
+  let fixture: { tables: TestTables; store: EventStore } | undefined;
+  beforeAll(async () => {
+    const tables = await createTestTables(prefix);
+    const store = new EventStore({
+      ...options,
+      tableName: tables.eventsTable,
+      client: tables.client,
+    });
+    fixture = { tables, store };
+  });
+  afterAll(async () => {
+    try {
+      await fixture?.tables.drop();
+    } finally {
+      fixture?.tables.client.destroy();
+    }
+  });
+  const ready = () => {
+    if (!fixture) throw new Error(`useTestStore('${prefix}'): read before its beforeAll ran`);
+    return fixture;
+  };
+  return {
+    get tables() {
+      return ready().tables;
+    },
+    get store() {
+      return ready().store;
+    },
+    get client() {
+      return ready().tables.client;
     },
   };
 }
