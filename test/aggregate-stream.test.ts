@@ -90,6 +90,37 @@ describe('aggregateStream', () => {
     });
   });
 
+  it('folds only up to toVersion, from a snapshot below it', async () => {
+    // Prepare
+    const id = await tenEvents();
+    await db.store.saveSnapshot({ streamId: id, version: 4, state: { total: 10, seen: [-4] } });
+
+    // Act
+    const result = await db.store.aggregateStream(id, { ...tally, snapshot: true, toVersion: 6 });
+
+    // Assess
+    expect(result).toEqual({
+      state: { total: 21, seen: [-4, 5, 6] },
+      version: 6,
+      eventsRead: 2,
+      fromSnapshotVersion: 4,
+    });
+  });
+
+  it('does not use a snapshot past toVersion: it cannot be folded backwards', async () => {
+    const id = await tenEvents();
+    await db.store.saveSnapshot({ streamId: id, version: 8, state: { total: -1, seen: [] } });
+
+    const result = await db.store.aggregateStream(id, { ...tally, snapshot: true, toVersion: 3 });
+
+    expect(result).toEqual({
+      state: { total: 6, seen: [1, 2, 3] },
+      version: 3,
+      eventsRead: 3,
+      fromSnapshotVersion: undefined,
+    });
+  });
+
   it('returns the initial state at version 0 for an absent stream', async () => {
     const result = await db.store.aggregateStream(streamId(), { ...tally, snapshot: true });
 
@@ -108,6 +139,7 @@ describe('aggregateStream', () => {
       options: { ...tally, snapshot: { stateVersion: 0 } },
       field: 'options.snapshot.stateVersion',
     },
+    { options: { ...tally, toVersion: 0 }, field: 'options.toVersion' },
   ])('rejects with ValidationError on $field', async ({ options, field }) => {
     const folding = db.store.aggregateStream(streamId(), options as never);
 

@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
 import { snapshotItemBytes, toSnapshotItem } from '../src/snapshots.js';
-import { Limits } from '../src/table.js';
+import { Limits, snapshotItemAttributes } from '../src/table.js';
 import { streamId, useTestStore } from './support/dynamodb.js';
 
 const db = useTestStore('snapshots');
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+describe('the snapshot item', () => {
+  it('has exactly the attributes the snapshotter is allowed to write in AWS', () => {
+    // The CDK construct conditions the snapshotter's PutItem on these names:
+    // an attribute added here but not there would be AccessDenied in AWS only.
+    const item = toSnapshotItem(
+      { streamId: 's-1', version: 1, state: {}, stateVersion: 1 },
+      new Date(0).toISOString(),
+    );
+
+    expect(Object.keys(item).sort()).toEqual([...snapshotItemAttributes].sort());
+  });
+});
 
 describe('saveSnapshot and getSnapshot', () => {
   it('stores a snapshot and reads it back with its JSON state exactly', async () => {
