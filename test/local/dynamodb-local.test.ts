@@ -1,6 +1,6 @@
 import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { localClient, startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { LocalSetupError, localClient, startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { createTables } from '../../src/create-tables.js';
 import { Index } from '../../src/table.js';
 
@@ -59,6 +59,22 @@ describe('bundled DynamoDB Local jar (the path npm start and Docker-less machine
       `DynamoDB Local (pid ${killed.pid}) stopped unexpectedly (SIGKILL)`,
     );
     expect(await notYet(stopped.unexpectedExit)).toBe('still running');
+  });
+
+  it('refuses with a LocalSetupError that says how to install Java when java is missing', async () => {
+    // Prepare
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      // Act
+      const starting = startDynamoDbLocal();
+
+      // Assess
+      await expect(starting).rejects.toThrow(LocalSetupError);
+      await expect(starting).rejects.toThrow(/sudo apt-get install -y openjdk-17-jre-headless/);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   it('the run itself reached DynamoDB Local through the path the environment allows', () => {

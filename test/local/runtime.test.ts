@@ -198,4 +198,26 @@ describe('npm start failing', () => {
     expect(main.stderr().split('\n')).toEqual([expect.stringMatching(message), '']);
     expect(main.stdout()).toBe('');
   });
+  it('prints how to install Java and exits 1 when java is not on PATH', async () => {
+    // Prepare: no DYNAMODB_ENDPOINT, so main must start the jar, and no java to start it with.
+    const main = startMain({
+      PATH: join(scratch, 'no-java-here'),
+      PORT: String(await freePort()),
+      DATA_DIR: join(scratch, 'no-java-data'),
+    });
+    cleanups.push(() => stopMain(main));
+
+    // Act
+    const exitCode = await main.exited;
+
+    // Assess
+    expect(exitCode).toBe(1);
+    expect(main.stderr().split('\n')).toEqual([
+      expect.stringMatching(
+        /^Java 17 or newer is needed .* apt-get install -y openjdk-17-jre-headless/,
+      ),
+      '',
+    ]);
+    expect(main.stdout()).toBe('');
+  });
 });
