@@ -34,11 +34,18 @@ async function attemptAppend(
   const { streamId, expectedVersion, events } = append;
   let baseVersion: number;
   if (expectedVersion === 'any' || expectedVersion === 'stream_exists') {
-    // One read gives both the version to condition on and the latest events
-    // to recognise a retry of an append that already committed.
-    const latest = await readLatestEvents(ctx, streamId, events.length);
-    if (isSameAppend(latest, events)) return done(resultFrom(streamId, latest));
-    baseVersion = latest.at(-1)?.version ?? 0;
+    // The newest event gives the version to condition on, and tells whether
+    // this may be a retry of an append that already committed: only then does
+    // it end with this append's last event id, and only then are the rest read.
+    const [newest] = await readLatestEvents(ctx, streamId, 1);
+    baseVersion = newest?.version ?? 0;
+    if (newest && newest.eventId === events.at(-1)?.eventId && baseVersion >= events.length) {
+      const latest =
+        events.length === 1
+          ? [newest]
+          : await readEventsFrom(ctx, streamId, baseVersion - events.length + 1, events.length);
+      if (isSameAppend(latest, events)) return done(resultFrom(streamId, latest));
+    }
     if (expectedVersion === 'stream_exists' && baseVersion === 0) {
       throw new WrongExpectedVersionError(streamId, expectedVersion, 0);
     }

@@ -5,6 +5,7 @@ import { toRecordedEvent } from '../../src/records.js';
 import type { ExpectedVersion, NewEvent } from '../../src/types.js';
 import { streamId, testClient, useTestStore } from '../support/dynamodb.js';
 import { injectFaults } from '../support/fault-injection.js';
+import { recordQueries } from '../support/sdk-spy.js';
 import { type TableProbe, tableProbe } from './helpers.js';
 
 const db = useTestStore('append-idempotency');
@@ -94,6 +95,23 @@ describe('appendToStream idempotent retries', () => {
       expect(await snapshot(id)).toEqual(before);
     },
   );
+
+  it("reads only the newest event before an 'any' append that is not a retry", async () => {
+    // Prepare: a store of its own, so the spy sees only this append's reads.
+    const client = testClient();
+    const store = new EventStore({ tableName: db.tables.eventsTable, client });
+    const id = await prepare('any');
+    const queries = recordQueries(client);
+    const tenNew = Array.from({ length: 10 }, (_, i) => ({ type: 'Added', data: { i } }));
+
+    // Act
+    const result = await store.appendToStream(id, tenNew, { expectedVersion: 'any' });
+    client.destroy();
+
+    // Assess: one Query of one item decided it; a 10-item read would cost ten times the capacity.
+    expect(result.nextExpectedVersion).toBe(12);
+    expect(queries.map((query) => [query.input.Limit, query.items])).toEqual([[1, 1]]);
+  });
 
   it("appends again under 'any' once other events came after the original (the documented limit)", async () => {
     // Prepare

@@ -3,7 +3,7 @@ import { AllStreamLaggingError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
 import type { RecordedEvent } from '../../src/types.js';
 import { streamId, testClient, useTestStore } from '../support/dynamodb.js';
-import { hidePosition, recordQueries } from './sdk-spy.js';
+import { hidePosition, recordQueries } from '../support/sdk-spy.js';
 
 // DynamoDB Local's index is never behind, so these tests make it lag with a
 // middleware that takes a position out of the byPosition Query responses.

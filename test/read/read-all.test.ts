@@ -4,7 +4,7 @@ import { EventStore } from '../../src/event-store.js';
 import { buildReadAllQuery } from '../../src/read/read-all.js';
 import type { NewEvent, RecordedEvent } from '../../src/types.js';
 import { streamId, testClient, useTestStore } from '../support/dynamodb.js';
-import { recordQueries } from './sdk-spy.js';
+import { recordQueries } from '../support/sdk-spy.js';
 
 // Tests in this file run one after another on one table: each reads from the
 // first position it appended, so earlier tests' events stay out of the way.

@@ -4,7 +4,7 @@ import { EventStore } from '../../src/event-store.js';
 import { buildReadStreamQuery } from '../../src/read/read-stream.js';
 import type { NewEvent, RecordedEvent } from '../../src/types.js';
 import { streamId, testClient, useTestStore } from '../support/dynamodb.js';
-import { recordQueries } from './sdk-spy.js';
+import { recordQueries } from '../support/sdk-spy.js';
 
 const db = useTestStore('read-stream');
 
