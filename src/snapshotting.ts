@@ -64,12 +64,16 @@ export async function takeSnapshot(
   if (stored?.stateVersion === aggregate.stateVersion && stored.version >= version) {
     return { saved: false, eventsRead: 0 };
   }
-  const { state, eventsRead } = await store.aggregateStream(streamId, {
+  const folded = await store.aggregateStream(streamId, {
     initialState: aggregate.initialState,
     evolve: aggregate.evolve,
     snapshot: { stateVersion: aggregate.stateVersion },
     toVersion: version,
   });
+  const { state, eventsRead } = folded;
+  // Never label a state with a version it does not include (a stream shorter
+  // than asked, or gone): the snapshot would silently drop events.
+  if (folded.version !== version) return { saved: false, eventsRead };
   const { saved } = await store.saveSnapshot({
     streamId,
     version,

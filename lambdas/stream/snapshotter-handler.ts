@@ -1,4 +1,5 @@
 import type { AggregateDefinition } from '../../src/aggregates.js';
+import { ValidationError } from '../../src/errors.js';
 import type { EventStore } from '../../src/event-store.js';
 import { planSnapshots, takeSnapshot } from '../../src/snapshotting.js';
 import { type FailureLogger, reportPartialFailures, type StreamHandler } from './partial-batch.js';
@@ -19,6 +20,17 @@ export function createSnapshotterHandler(deps: SnapshotterHandlerDeps): StreamHa
       try {
         await takeSnapshot(deps.store, task.aggregate, task.streamId, task.version);
       } catch (error) {
+        // A state the store refuses (over 400 KB, not JSON) is refused on every
+        // retry too: snapshots are an optimisation, so say it and move on rather
+        // than hold up the shard and fill the dead-letter queue at each boundary.
+        if (error instanceof ValidationError) {
+          deps.logger?.warn('snapshot not storable, skipped', {
+            streamId: task.streamId,
+            version: task.version,
+            reason: error.message,
+          });
+          continue;
+        }
         for (const index of task.eventIndexes) {
           const record = sources[index];
           if (record) failures.set(record, error);

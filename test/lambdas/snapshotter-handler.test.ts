@@ -87,6 +87,40 @@ describe('snapshotter handler', () => {
     });
   });
 
+  it('skips, and does not fail, a snapshot whose state the store refuses', async () => {
+    // Prepare: a fold whose state cannot be stored (NaN is not JSON).
+    const { streamId, recorded } = await accountWith(10);
+    const unstorable = defineAggregate<{ n: number }>({
+      category: 'account',
+      initialState: () => ({ n: Number.NaN }),
+      evolve: (state) => state,
+      snapshotEvery: 10,
+    });
+    const warnings: unknown[] = [];
+    const handler = createSnapshotterHandler({
+      store: db.store,
+      aggregates: [unstorable],
+      logger: { warn: (...args) => warnings.push(args) },
+    });
+
+    // Act
+    const response = await handler(streamEventOf(recorded));
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(await db.store.getSnapshot(streamId)).toBeUndefined();
+    expect(warnings).toEqual([
+      [
+        'snapshot not storable, skipped',
+        {
+          streamId,
+          version: 10,
+          reason: expect.stringMatching(/^snapshot\.state\.n must be a JSON value/),
+        },
+      ],
+    ]);
+  });
+
   it('ignores streams whose category has no aggregate', async () => {
     const streamId = `ledger-${Date.now()}`;
     const events: NewEvent[] = Array.from({ length: 20 }, () => ({ type: 'Noted', data: {} }));
@@ -101,6 +135,15 @@ describe('snapshotter handler', () => {
 });
 
 describe('takeSnapshot', () => {
+  it('saves nothing when the stream does not reach the version', async () => {
+    const { streamId } = await accountWith(7);
+
+    const result = await takeSnapshot(db.store, every10, streamId, 10);
+
+    expect(result).toEqual({ saved: false, eventsRead: 7 });
+    expect(await db.store.getSnapshot(streamId)).toBeUndefined();
+  });
+
   it('starts from the stored snapshot and folds only the events after it', async () => {
     const { streamId } = await accountWith(20);
     await takeSnapshot(db.store, every10, streamId, 10);
