@@ -32,15 +32,30 @@ export async function deliver(
   for (let attempt = 0; ; attempt++) {
     const failed = await invoke(pending, options);
     if (failed.length === 0) return 'done';
+    // Stopping mid-retry keeps the records for the next start instead of dead-lettering them.
+    if (options.signal.aborted) return 'stopped';
     if (attempt >= options.maxRetries) {
       deadLetter(failed, options, attempt + 1);
       return 'done';
     }
-    // Stopping mid-retry keeps the records for the next start instead of dead-lettering them.
-    if (options.signal.aborted) return 'stopped';
     pending = pending.slice(pending.indexOf(failed[0] as DynamoDBRecord));
-    await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs * 2 ** attempt));
+    await sleep(options.retryDelayMs * 2 ** attempt, options.signal);
+    if (options.signal.aborted) return 'stopped';
   }
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** The records that failed, in batch order. */

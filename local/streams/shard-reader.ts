@@ -11,7 +11,7 @@ import {
 import type { StreamHandler } from '../../lambdas/stream/partial-batch.js';
 import type { FilterPattern } from '../../src/stream-filters.js';
 import { CheckpointFile } from './checkpoint-file.js';
-import { deliver } from './delivery.js';
+import { deliver, sleep } from './delivery.js';
 import { passesFilters } from './event-filter.js';
 import { toLambdaRecord } from './lambda-event.js';
 
@@ -225,17 +225,4 @@ export class ShardReader {
     );
     return ShardIterator;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

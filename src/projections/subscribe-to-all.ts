@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors.js';
 import type { EventStore } from '../event-store.js';
 import type { RecordedEvent } from '../types.js';
 import type { ProjectionStore } from './projection-store.js';
@@ -16,7 +17,10 @@ export interface SubscribeToAllOptions {
   batchSize?: number;
   /** Wait between reads once caught up. Default 500 ms. */
   pollIntervalMs?: number;
-  /** Only these event types reach the handler. */
+  /**
+   * Only these event types reach the handler. The others are still read and
+   * move the position and the checkpoint, so they are not read again.
+   */
   eventTypes?: readonly string[];
   /** Read failures retried (with backoff) before the subscription gives up. Default 5. */
   maxReadRetries?: number;
@@ -27,7 +31,7 @@ export interface Subscription {
   stop(): Promise<void>;
   /** Resolves after stop(); rejects when the handler throws or reads keep failing. */
   readonly done: Promise<void>;
-  /** The last position handled (and checkpointed, once the batch ends). */
+  /** The last position handled or skipped by `eventTypes` (and checkpointed, once the batch ends). */
   readonly position: number;
 }
 
@@ -43,6 +47,7 @@ export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
   let stopping = false;
   let wake: (() => void) | undefined;
   let position = 0;
+  const wanted = options.eventTypes && new Set(options.eventTypes);
 
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -57,10 +62,11 @@ export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
     for (let attempt = 0; ; attempt++) {
       try {
         const events: RecordedEvent[] = [];
+        // Unfiltered: a filtered read says nothing about the positions it skipped,
+        // so the position could not move past them.
         for await (const event of options.store.readAll({
           fromPosition: position + 1,
           maxCount: batchSize,
-          ...(options.eventTypes && { eventTypes: options.eventTypes }),
         })) {
           events.push(event);
         }
@@ -73,6 +79,10 @@ export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
   };
 
   const run = async () => {
+    if (wanted?.size === 0) {
+      // It would read the whole store to deliver nothing, as readAll says too.
+      throw new ValidationError('options.eventTypes', 'must list at least one type (got [])');
+    }
     const checkpoint = await options.checkpoints.getCheckpoint(options.name);
     position = checkpoint ?? (options.fromPosition ?? 1) - 1;
     let saved = position;
@@ -81,7 +91,7 @@ export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
         const events = await readBatch();
         for (const event of events) {
           if (stopping) break;
-          await options.handler(event);
+          if (!wanted || wanted.has(event.type)) await options.handler(event);
           position = event.position;
         }
         if (position > saved) {

@@ -1,9 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StreamProcessing, startStreamProcessing } from '../../local/stream-poller.js';
+import {
+  type StreamConsumer,
+  type StreamProcessing,
+  startStreamProcessing,
+} from '../../local/stream-poller.js';
 import { type AccountBalance, accountBalances } from '../../src/domain/bank-account.js';
 import { registry } from '../../src/domain/registry.js';
 import { EventStore } from '../../src/event-store.js';
@@ -218,6 +222,68 @@ describe('startStreamProcessing', () => {
     ]);
     expect(await documents.get('fragile', 'account-unlucky')).toBeUndefined();
     expect(registry.projections).toContain(accountBalances);
+  });
+
+  it('stopped during a retry wait, does not call the handler again, dead-letter or checkpoint the failing record', async () => {
+    // Prepare
+    const calls: { stopped: boolean; sequence: string | undefined }[] = [];
+    let stopped = false;
+    const only = (handler: StreamConsumer['handler']): StreamConsumer[] => [
+      {
+        name: 'stopper',
+        filters: [
+          {
+            eventName: ['INSERT'],
+            dynamodb: {
+              Keys: { SK: { S: [{ prefix: 'VERSION#' }] } },
+              NewImage: { streamId: { S: ['account-stopping'] } },
+            },
+          },
+        ],
+        handler,
+      },
+    ];
+    const dir = join(dataDir, 'stop-mid-retry');
+    const first = await start({
+      dataDir: dir,
+      maxRetries: 1,
+      retryDelayMs: 2000,
+      consumers: only(async (event) => {
+        const sequence = event.Records[0]?.dynamodb?.SequenceNumber;
+        calls.push({ stopped, sequence });
+        return { batchItemFailures: [{ itemIdentifier: sequence ?? '' }] };
+      }),
+    });
+    await db.store.appendToStream('account-stopping', [
+      { type: 'AccountOpened', data: { owner: 'Sam' } },
+    ]);
+    await eventually(async () => (calls.length >= 1 ? true : undefined));
+
+    // Act
+    stopped = true;
+    const stopping = performance.now();
+    await first.stop();
+    const stopMs = performance.now() - stopping;
+
+    // Assess: no call after stop, nothing dead-lettered, and the next start gets the record again.
+    const failing = calls[0]?.sequence;
+    expect(failing).toMatch(/^\d+$/);
+    expect(calls).toEqual([{ stopped: false, sequence: failing }]);
+    expect(stopMs).toBeLessThan(1000);
+    expect(
+      existsSync(join(dir, 'streams', `${db.tables.eventsTable}.stopper.dead-letters.jsonl`)),
+    ).toBe(false);
+    const redelivered: (string | undefined)[] = [];
+    const second = await start({
+      dataDir: dir,
+      consumers: only(async (event) => {
+        redelivered.push(...event.Records.map((r) => r.dynamodb?.SequenceNumber));
+        return { batchItemFailures: [] };
+      }),
+    });
+    await eventually(async () => (redelivered.length >= 1 ? true : undefined), 5000);
+    await second.stop();
+    expect(redelivered).toEqual([failing]);
   });
 });
 

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventStore } from '../../src/event-store.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
-import { type Subscription, subscribeToAll } from '../../src/projections/subscribe-to-all.js';
+import {
+  type SubscribeToAllOptions,
+  type Subscription,
+  subscribeToAll,
+} from '../../src/projections/subscribe-to-all.js';
 import type { RecordedEvent } from '../../src/types.js';
-import { useTestStore } from '../support/dynamodb.js';
+import { testClient, useTestStore } from '../support/dynamodb.js';
+import { recordQueries, type SentQuery } from '../support/sdk-spy.js';
 import { eventually, readEverything } from '../support/stream-events.js';
 
 const db = useTestStore('subscribe');
@@ -17,11 +23,11 @@ afterAll(async () => {
   await Promise.allSettled(running.map((s) => s.stop()));
 });
 
-async function appendNotes(count: number): Promise<void> {
+async function appendNotes(count: number, type = 'Noted'): Promise<void> {
   const stream = `note-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   await db.store.appendToStream(
     stream,
-    Array.from({ length: count }, (_, i) => ({ type: 'Noted', data: { i } })),
+    Array.from({ length: count }, (_, i) => ({ type, data: { i } })),
   );
 }
 
@@ -30,9 +36,11 @@ function subscribe(
   seen: RecordedEvent[],
   fromPosition?: number,
   handler?: (e: RecordedEvent) => void,
+  extra: Partial<Pick<SubscribeToAllOptions, 'store' | 'eventTypes'>> = {},
 ) {
   const subscription = subscribeToAll({
     store: db.store,
+    ...extra,
     checkpoints,
     name,
     ...(fromPosition !== undefined && { fromPosition }),
@@ -54,6 +62,23 @@ async function lastPosition(): Promise<number> {
 const positions = (events: RecordedEvent[]) => events.map((e) => e.position);
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** Where each `$all` Query started, and how many events it returned. */
+const reads = (queries: SentQuery[]) =>
+  queries.map((q) => [
+    (q.input.ExpressionAttributeValues as Record<string, unknown>)[':position'],
+    q.items,
+  ]);
+
+/** Resolves once a Query returned `position` and another one followed: that batch is checkpointed. */
+async function readPast(queries: SentQuery[], position: number): Promise<void> {
+  await eventually(async () => {
+    const end = reads(queries).findIndex(
+      ([from, items]) => Number(from) + Number(items) > position,
+    );
+    return end >= 0 && queries.length > end + 1 ? true : undefined;
+  });
+}
 
 describe('subscribeToAll', () => {
   it('resumes after stop from its checkpoint, delivering each later event once, in order', async () => {
@@ -112,5 +137,73 @@ describe('subscribeToAll', () => {
     await subscription.stop();
 
     expect(positions(seen)).toEqual(range(last - 7, last));
+  });
+
+  it('with eventTypes, checkpoints past the events it skips, so a restart reads only what came after', async () => {
+    // Prepare
+    await appendNotes(1, 'Flagged');
+    await appendNotes(30);
+    await appendNotes(30);
+    const last = await lastPosition();
+    const flagged = last - 60;
+    const client = testClient();
+    const queries = recordQueries(client);
+    const store = new EventStore({ tableName: db.tables.eventsTable, client });
+    const seen: RecordedEvent[] = [];
+    const first = subscribe('skips', seen, flagged, undefined, { store, eventTypes: ['Flagged'] });
+    await readPast(queries, last);
+    await first.stop();
+    const checkpoint = await checkpoints.getCheckpoint('skips');
+    const before = queries.length;
+
+    // Act
+    const again: RecordedEvent[] = [];
+    const restarted = subscribe('skips', again, flagged, undefined, {
+      store,
+      eventTypes: ['Flagged'],
+    });
+    await eventually(async () => (queries.length >= before + 3 ? true : undefined));
+    await restarted.stop();
+    client.destroy();
+
+    // Assess
+    expect(positions(seen)).toEqual([flagged]);
+    expect(checkpoint).toBe(last);
+    expect(again).toEqual([]);
+    expect(restarted.position).toBe(last);
+    const idle = reads(queries.slice(before));
+    expect(idle).toEqual(idle.map(() => [last + 1, 0]));
+  });
+
+  it('with eventTypes, keeps the checkpoint just before a failing event and redelivers it on restart', async () => {
+    // Prepare
+    await appendNotes(5);
+    await appendNotes(1, 'Flagged');
+    await appendNotes(5);
+    const last = await lastPosition();
+    const [first, failAt] = [last - 10, last - 5];
+    const failing = subscribe(
+      'skips-then-fails',
+      [],
+      first,
+      () => {
+        throw new Error('downstream unavailable');
+      },
+      { eventTypes: ['Flagged'] },
+    );
+    await expect(failing.done).rejects.toThrow('downstream unavailable');
+    const checkpoint = await checkpoints.getCheckpoint('skips-then-fails');
+
+    // Act
+    const retried: RecordedEvent[] = [];
+    const retry = subscribe('skips-then-fails', retried, first, undefined, {
+      eventTypes: ['Flagged'],
+    });
+    await eventually(async () => (retried.length >= 1 ? true : undefined));
+    await retry.stop();
+
+    // Assess
+    expect(checkpoint).toBe(failAt - 1);
+    expect(positions(retried)).toEqual([failAt]);
   });
 });
