@@ -89,8 +89,13 @@ export const ReadModelAttr = {
   state: 'state',
   /** Map: source stream id -> last version applied to the document. */
   streams: 'streams',
-  /** Bumped by every write; the condition that makes concurrent writers take turns. */
+  /** Bumped by every write; informative only, since it restarts when a rebuild recreates the document. */
   revision: 'revision',
+  /**
+   * A fresh random token per write; the condition that makes concurrent writers take turns.
+   * Unlike `revision` it never repeats, so a writer that read before a rebuild cannot match after it.
+   */
+  etag: 'etag',
   /** A checkpoint's last handled `$all` position. */
   position: 'position',
   updatedAt: 'updatedAt',

@@ -8,10 +8,44 @@ export interface ProjectionDocument<State = unknown> {
   state: State;
   /** Per source stream, the last version applied: the projector's idempotency record. */
   streams: Record<string, number>;
-  /** How many times the document was written; 0 for one not stored yet. */
+  /**
+   * How many times the document was written since it was last created; 0 for
+   * one not stored yet. Informative only: it restarts when a rebuild clears the
+   * projection, so writes are conditioned on `DocumentVersion.etag` instead.
+   */
   revision: number;
   /** ISO-8601 time of the last write. */
   updatedAt: string;
+}
+
+/**
+ * The write a document was read at, which the next conditional write expects
+ * to still find. `etag` is unique per write, so unlike `revision` it cannot
+ * come back after the document is deleted and rebuilt.
+ */
+export interface DocumentVersion {
+  /** Undefined for an item written before etags existed; `revision` then stands in. */
+  etag: string | undefined;
+  revision: number;
+}
+
+/** A stored document with the version a writer must condition its next write on. */
+export interface StoredDocument<State = unknown> {
+  document: ProjectionDocument<State>;
+  version: DocumentVersion;
+}
+
+/** Pure: a stored item -> document and version. */
+export function toStoredDocument<State>(
+  projection: string,
+  item: Record<string, unknown>,
+): StoredDocument<State> {
+  const etag = item[ReadModelAttr.etag];
+  const document = toProjectionDocument<State>(projection, item);
+  return {
+    document,
+    version: { etag: typeof etag === 'string' ? etag : undefined, revision: document.revision },
+  };
 }
 
 /** Pure: a stored item -> document. */
@@ -34,14 +68,17 @@ export function toProjectionDocument<State>(
 }
 
 /**
- * Pure: the conditional Put that stores `document` only if nobody wrote it
- * since it was read at `expectedRevision`. One item, one condition: two
- * projector batches racing on a document cannot both apply an event.
+ * Pure: the conditional Put that stores `document` under the new `etag` only
+ * if the item is still the write that was read (`expected`; undefined = absent).
+ * One item, one condition: two projector batches racing on a document cannot
+ * both apply an event, and a writer that read before a rebuild cleared the
+ * document cannot overwrite the rebuilt one (its etag is gone for good).
  */
 export function buildDocumentPut(
   tableName: string,
   document: ProjectionDocument,
-  expectedRevision: number,
+  expected: DocumentVersion | undefined,
+  etag: string,
 ): PutCommandInput {
   return {
     TableName: tableName,
@@ -52,17 +89,37 @@ export function buildDocumentPut(
       [ReadModelAttr.state]: JSON.stringify(document.state),
       [ReadModelAttr.streams]: document.streams,
       [ReadModelAttr.revision]: document.revision,
+      [ReadModelAttr.etag]: etag,
       [ReadModelAttr.updatedAt]: document.updatedAt,
     },
-    ...(expectedRevision === 0
-      ? {
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': Attr.pk },
-        }
-      : {
-          ConditionExpression: '#revision = :revision',
-          ExpressionAttributeNames: { '#revision': ReadModelAttr.revision },
-          ExpressionAttributeValues: { ':revision': expectedRevision },
-        }),
+    ...documentCondition(expected),
+  };
+}
+
+function documentCondition(
+  expected: DocumentVersion | undefined,
+): Pick<
+  PutCommandInput,
+  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+> {
+  if (expected === undefined) {
+    return {
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': Attr.pk },
+    };
+  }
+  if (expected.etag !== undefined) {
+    return {
+      ConditionExpression: '#etag = :etag',
+      ExpressionAttributeNames: { '#etag': ReadModelAttr.etag },
+      ExpressionAttributeValues: { ':etag': expected.etag },
+    };
+  }
+  // An item from before etags: its first write adds one. Any item written since has an etag,
+  // so this cannot match a rebuilt document.
+  return {
+    ConditionExpression: 'attribute_not_exists(#etag) AND #revision = :revision',
+    ExpressionAttributeNames: { '#etag': ReadModelAttr.etag, '#revision': ReadModelAttr.revision },
+    ExpressionAttributeValues: { ':revision': expected.revision },
   };
 }

@@ -4,7 +4,7 @@ export {
   documentKeyOf,
   type ProjectionDefinition,
 } from './define.js';
-export type { ProjectionDocument } from './documents.js';
+export type { DocumentVersion, ProjectionDocument, StoredDocument } from './documents.js';
 export {
   type ListDocumentsOptions,
   type ListDocumentsResult,

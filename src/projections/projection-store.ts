@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
@@ -9,7 +10,14 @@ import {
 import { DynamoDBFailureError, ValidationError } from '../errors.js';
 import { dynamoCall } from '../read/dynamo-call.js';
 import { Attr, ReadModelAttr, ReadModelKeys } from '../table.js';
-import { buildDocumentPut, type ProjectionDocument, toProjectionDocument } from './documents.js';
+import {
+  buildDocumentPut,
+  type DocumentVersion,
+  type ProjectionDocument,
+  type StoredDocument,
+  toProjectionDocument,
+  toStoredDocument,
+} from './documents.js';
 
 export interface ProjectionStoreOptions {
   /** The read-model table (see `readModelTableSchema`). */
@@ -51,6 +59,14 @@ export class ProjectionStore {
     projection: string,
     key: string,
   ): Promise<ProjectionDocument<State> | undefined> {
+    return (await this.getForUpdate<State>(projection, key))?.document;
+  }
+
+  /** The document with the version to pass to `putDocument`; `undefined` when absent. */
+  async getForUpdate<State = unknown>(
+    projection: string,
+    key: string,
+  ): Promise<StoredDocument<State> | undefined> {
     const { Item } = await dynamoCall(`GetItem of document '${projection}/${key}'`, () =>
       this.#doc.send(
         new GetCommand({
@@ -60,7 +76,7 @@ export class ProjectionStore {
         }),
       ),
     );
-    return Item ? toProjectionDocument<State>(projection, Item) : undefined;
+    return Item ? toStoredDocument<State>(projection, Item) : undefined;
   }
 
   /** The projection's documents in key order, a page at a time. */
@@ -104,13 +120,17 @@ export class ProjectionStore {
   }
 
   /**
-   * Writes a document if its revision is still `expectedRevision` (0 = absent).
-   * Returns false when another writer got there first.
+   * Writes a document if it is still the version `getForUpdate` returned
+   * (`undefined`: if it is still absent). Returns false when another writer,
+   * or a rebuild's clear, got there first.
    */
-  async putDocument(document: ProjectionDocument, expectedRevision: number): Promise<boolean> {
+  async putDocument(
+    document: ProjectionDocument,
+    expected: DocumentVersion | undefined,
+  ): Promise<boolean> {
     try {
       await this.#doc.send(
-        new PutCommand(buildDocumentPut(this.tableName, document, expectedRevision)),
+        new PutCommand(buildDocumentPut(this.tableName, document, expected, randomUUID())),
       );
       return true;
     } catch (error) {

@@ -158,11 +158,12 @@ export class Projector {
     };
     try {
       for (let attempt = 1; ; attempt++) {
-        const stored = await this.#documents.get(projection.name, key);
-        const base = stored ?? emptyDocument(projection, key);
+        const stored = await this.#documents.getForUpdate(projection.name, key);
+        const base = stored?.document ?? emptyDocument(projection, key);
         const step = await this.#evolveDocument(projection, base, pending);
         if (step.changed) {
-          const written = await this.#documents.putDocument(step.document, base.revision);
+          // Conditioned on the exact write read (its etag), not on `revision`, which a rebuild restarts.
+          const written = await this.#documents.putDocument(step.document, stored?.version);
           if (!written) {
             if (attempt >= this.#maxAttempts) {
               throw new Error(

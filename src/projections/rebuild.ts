@@ -32,10 +32,13 @@ export interface RebuildDeps {
 
 /**
  * Deletes the projection's documents and replays `$all` from position 1 into
- * it. A live projector may keep writing meanwhile: a document it recreates
- * starts from version 0 and reads its streams from the start, so both end the
- * same. Fails (with the first failure as `cause`) rather than leave a
- * silently partial read model.
+ * it. A live projector may keep writing meanwhile, and both end the same:
+ * every document write is conditioned on the etag of the write it read, which
+ * a clear removes for good, so a live write based on a read from before the
+ * clear fails and is re-read and re-applied on the current document. A document
+ * the live projector recreates starts from version 0 and reads its streams from
+ * the start; the replay then skips what it already holds. Fails (with the first
+ * failure as `cause`) rather than leave a silently partial read model.
  */
 export async function rebuildProjection(
   deps: RebuildDeps,

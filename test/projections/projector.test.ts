@@ -1,3 +1,4 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AccountBalance, accountBalances } from '../../src/domain/bank-account.js';
 import { defineProjection } from '../../src/projections/define.js';
@@ -102,6 +103,40 @@ describe('Projector.apply', () => {
     expect(await documentOf(id)).toMatchObject({
       state: fullHistory,
       streams: { [`account-${id}`]: 5 },
+    });
+  });
+
+  it('updates a document stored before etags existed, and gives it one', async () => {
+    const { id, events } = await openAccountWithHistory();
+    await db.client.send(
+      new PutItemCommand({
+        TableName: db.tables.readModelTable,
+        Item: {
+          PK: { S: 'PROJECTION#account-balances' },
+          SK: { S: id },
+          state: {
+            S: JSON.stringify({ status: 'open', owner: 'Ada', balance: 100, lastVersion: 2 }),
+          },
+          streams: { M: { [`account-${id}`]: { N: '2' } } },
+          revision: { N: '7' },
+          updatedAt: { S: new Date().toISOString() },
+        },
+      }),
+    );
+
+    const result = await projector.apply(events);
+
+    expect(result).toEqual({ eventsApplied: 3, documentsWritten: 1, failures: [] });
+    expect(await documents.getForUpdate('account-balances', id)).toEqual({
+      document: {
+        projection: 'account-balances',
+        key: id,
+        state: fullHistory,
+        streams: { [`account-${id}`]: 5 },
+        revision: 8,
+        updatedAt: expect.any(String),
+      },
+      version: { etag: expect.any(String), revision: 8 },
     });
   });
 

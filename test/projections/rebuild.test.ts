@@ -49,7 +49,7 @@ describe('Projector.rebuildProjection', () => {
     const live = await allDocuments();
     await documents.putDocument(
       { ...(await documents.get('account-balances', '0'))!, key: 'stale', revision: 1 },
-      0,
+      undefined,
     );
     const progress: RebuildProgress[] = [];
 
