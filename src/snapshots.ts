@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { dynamoCall } from './dynamo-call.js';
 import { ValidationError } from './errors.js';
-import { dynamoCall } from './read/dynamo-call.js';
 import type { StoreContext } from './store-context.js';
 import { Attr, Keys, Limits } from './table.js';
 import type { SaveSnapshotInput, Snapshot } from './types.js';

@@ -7,8 +7,8 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { dynamoCall } from '../dynamo-call.js';
 import { DynamoDBFailureError, ValidationError } from '../errors.js';
-import { dynamoCall } from '../read/dynamo-call.js';
 import { Attr, ReadModelAttr, ReadModelKeys } from '../table.js';
 import {
   buildDocumentPut,

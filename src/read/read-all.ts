@@ -1,11 +1,11 @@
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dynamoCall } from '../dynamo-call.js';
 import { AllStreamLaggingError, ValidationError } from '../errors.js';
 import { toRecordedEvent } from '../records.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr, Index, Keys } from '../table.js';
 import type { ReadAllOptions, RecordedEvent } from '../types.js';
 import { parse, readAllOptionsSchema } from '../validation.js';
-import { dynamoCall } from './dynamo-call.js';
 
 /** First pause when the index lags; doubles up to LAG_MAX_DELAY_MS. Real GSI lag is usually well under a second. */
 const LAG_BASE_DELAY_MS = 20;

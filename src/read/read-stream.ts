@@ -1,11 +1,11 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dynamoCall } from '../dynamo-call.js';
 import { StreamNotFoundError } from '../errors.js';
 import { toRecordedEvent } from '../records.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr, Keys, Limits } from '../table.js';
 import type { ReadDirection, ReadStreamOptions, RecordedEvent } from '../types.js';
 import { parse, readStreamOptionsSchema, streamIdSchema } from '../validation.js';
-import { dynamoCall } from './dynamo-call.js';
 import { getStreamHead } from './stream-head.js';
 
 /** The highest version a zero-padded sort key can hold; bounds every range. */

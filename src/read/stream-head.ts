@@ -1,9 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoCall } from '../dynamo-call.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr, Keys } from '../table.js';
 import type { StreamHead } from '../types.js';
 import { parse, streamIdSchema } from '../validation.js';
-import { dynamoCall } from './dynamo-call.js';
 
 /**
  * The stream's head item, read strongly consistent: it is the one item every

@@ -1,4 +1,4 @@
-import { DynamoDBFailureError } from '../errors.js';
+import { DynamoDBFailureError } from './errors.js';
 
 /**
  * Runs one DynamoDB call and passes any failure through as a
