@@ -104,7 +104,7 @@ export const readStreamOptionsSchema = z.object({
     .optional(),
 });
 
-const wholeNumber = (min: number, max: number) =>
+export const wholeNumber = (min: number, max: number) =>
   z
     .number({
       error: (issue) => `must be an integer ${min}..${max} (got ${describe(issue.input)})`,

@@ -1,6 +1,7 @@
-import { ValidationError } from '../errors.js';
+import { z } from 'zod';
 import type { EventStore } from '../event-store.js';
 import type { RecordedEvent } from '../types.js';
+import { describe, eventTypeSchema, parse, wholeNumber } from '../validation.js';
 import type { ProjectionStore } from './projection-store.js';
 
 export interface SubscribeToAllOptions {
@@ -35,12 +36,50 @@ export interface Subscription {
   readonly position: number;
 }
 
+const functionOf = (what: string) =>
+  z.custom<unknown>((value) => typeof value === 'function', {
+    error: (issue) => `must be ${what} (got ${describe(issue.input)})`,
+  });
+
+const subscribeToAllOptionsSchema = z.object(
+  {
+    store: z.custom<unknown>((value) => typeof value === 'object' && value !== null, {
+      error: (issue) => `must be an EventStore (got ${describe(issue.input)})`,
+    }),
+    checkpoints: z.custom<unknown>((value) => typeof value === 'object' && value !== null, {
+      error: (issue) => `must be a ProjectionStore (got ${describe(issue.input)})`,
+    }),
+    name: z
+      .string({ error: (issue) => `must be a string (got ${describe(issue.input)})` })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+        error: (issue) =>
+          `must be 1..128 letters, digits, '.', '_' or '-' (got ${describe(issue.input)})`,
+      }),
+    handler: functionOf('a function (event) => void | Promise<void>'),
+    fromPosition: wholeNumber(1, Number.MAX_SAFE_INTEGER).optional(),
+    batchSize: wholeNumber(1, 1000).optional(),
+    pollIntervalMs: wholeNumber(0, 600_000).optional(),
+    // An empty list would read the whole store to deliver nothing, as readAll says too.
+    eventTypes: z
+      .array(eventTypeSchema)
+      .min(1, { error: 'must list at least one type (got [])' })
+      .optional(),
+    maxReadRetries: wholeNumber(0, 100).optional(),
+  },
+  {
+    error: (issue) =>
+      `must be an object with store, checkpoints, name and handler (got ${describe(issue.input)})`,
+  },
+);
+
 /**
  * A catch-up subscription to `$all` with a durable checkpoint. Delivery is
  * at least once: the checkpoint is saved after each batch, so a crash
  * replays at most the batch in flight. The handler must tolerate that.
  */
 export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
+  // At the call, not in the loop: a typo must not look like a read failure that is retried.
+  parse(subscribeToAllOptionsSchema, options, 'options');
   const batchSize = options.batchSize ?? 100;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const maxReadRetries = options.maxReadRetries ?? 5;
@@ -79,10 +118,6 @@ export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
   };
 
   const run = async () => {
-    if (wanted?.size === 0) {
-      // It would read the whole store to deliver nothing, as readAll says too.
-      throw new ValidationError('options.eventTypes', 'must list at least one type (got [])');
-    }
     const checkpoint = await options.checkpoints.getCheckpoint(options.name);
     position = checkpoint ?? (options.fromPosition ?? 1) - 1;
     let saved = position;

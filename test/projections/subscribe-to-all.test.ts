@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import {
@@ -205,5 +206,49 @@ describe('subscribeToAll', () => {
     // Assess
     expect(checkpoint).toBe(failAt - 1);
     expect(positions(retried)).toEqual([failAt]);
+  });
+});
+
+describe('subscribeToAll options', () => {
+  const valid = (): SubscribeToAllOptions => ({
+    store: db.store,
+    checkpoints,
+    name: 'valid-name',
+    handler: () => {},
+  });
+
+  it.each([
+    { change: { name: '' }, field: 'options.name', reason: /^must be 1\.\.128 letters/ },
+    { change: { handler: 'nope' }, field: 'options.handler', reason: /^must be a function/ },
+    { change: { fromPosition: 0 }, field: 'options.fromPosition', reason: /integer 1\.\./ },
+    {
+      change: { batchSize: 5000 },
+      field: 'options.batchSize',
+      reason: /integer 1\.\.1000 \(got number 5000\)$/,
+    },
+    {
+      change: { eventTypes: [] },
+      field: 'options.eventTypes',
+      reason: /^must list at least one type/,
+    },
+    {
+      change: { eventTypes: [''] },
+      field: 'options.eventTypes[0]',
+      reason: /^must be 1\.\.256 characters/,
+    },
+    {
+      change: { pollIntervalMs: -1 },
+      field: 'options.pollIntervalMs',
+      reason: /integer 0\.\.600000/,
+    },
+  ])('refuses $field at the call, before reading anything', ({ change, field, reason }) => {
+    // Act
+    const start = () => subscribeToAll({ ...valid(), ...change } as SubscribeToAllOptions);
+
+    // Assess
+    expect(start).toThrow(ValidationError);
+    expect(start).toThrow(
+      expect.objectContaining({ field, reason: expect.stringMatching(reason) }),
+    );
   });
 });
