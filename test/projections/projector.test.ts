@@ -2,22 +2,18 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AccountBalance, accountBalances } from '../../src/domain/bank-account.js';
 import { defineProjection } from '../../src/projections/define.js';
-import { ProjectionStore } from '../../src/projections/projection-store.js';
+import type { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import type { RecordedEvent } from '../../src/types.js';
 import { useTestStore } from '../support/dynamodb.js';
+import { projectorOn } from '../support/projections.js';
 
 const db = useTestStore('projector');
 let documents: ProjectionStore;
 let projector: Projector;
 
 beforeAll(() => {
-  documents = new ProjectionStore({ tableName: db.tables.readModelTable, client: db.client });
-  projector = new Projector({
-    store: db.store,
-    projectionStore: documents,
-    projections: [accountBalances],
-  });
+  ({ documents, projector } = projectorOn(db, [accountBalances]));
 });
 
 let accounts = 0;

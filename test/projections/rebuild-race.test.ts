@@ -64,6 +64,25 @@ function holdNextDocumentPut(client: DynamoDBClient): { held: Promise<void>; rel
   return { held, release };
 }
 
+/**
+ * One `totals` document fed by streams x and y: x1 is applied, then a live
+ * projector reads the document for y1 and its write is held.
+ */
+async function stallLiveWriteOfY1() {
+  const [total, x, y] = [streamId('total'), streamId('x'), streamId('y')];
+  const projector = new Projector({
+    store: db.store,
+    projectionStore: documents,
+    projections: [totals],
+  });
+  await projector.apply((await db.store.appendToStream(x, deposit(total, 1))).events);
+  const y1 = (await db.store.appendToStream(y, deposit(total, 10))).events;
+  const hold = holdNextDocumentPut(liveClient);
+  const live = liveProjector(totals).apply(y1);
+  await hold.held;
+  return { total, x, y, projector, hold, live };
+}
+
 /** A projector whose document writes go through `liveClient`, where a test can hold them. */
 function liveProjector(projection: ProjectionDefinition = accountBalances): Projector {
   return new Projector({
@@ -128,17 +147,7 @@ describe('a live projector writing across a rebuild', () => {
 
   it('loses no event of another stream that reached the document before the rebuild', async () => {
     // Prepare: x1 applied; a live projector reads {x1} for y1 and stalls; x2 lands; then a rebuild.
-    const [total, x, y] = [streamId('total'), streamId('x'), streamId('y')];
-    const projector = new Projector({
-      store: db.store,
-      projectionStore: documents,
-      projections: [totals],
-    });
-    await projector.apply((await db.store.appendToStream(x, deposit(total, 1))).events);
-    const y1 = (await db.store.appendToStream(y, deposit(total, 10))).events;
-    const hold = holdNextDocumentPut(liveClient);
-    const live = liveProjector(totals).apply(y1);
-    await hold.held;
+    const { total, x, y, projector, hold, live } = await stallLiveWriteOfY1();
     await projector.apply((await db.store.appendToStream(x, deposit(total, 2))).events);
     await projector.rebuildProjection('totals');
 
@@ -160,17 +169,7 @@ describe('a live projector writing across a rebuild', () => {
 
   it('re-applies its events on the recreated document when its write lands after the clear', async () => {
     // Prepare: the live projector reads the document, stalls, and the projection is cleared under it.
-    const [total, x, y] = [streamId('total'), streamId('x'), streamId('y')];
-    const projector = new Projector({
-      store: db.store,
-      projectionStore: documents,
-      projections: [totals],
-    });
-    await projector.apply((await db.store.appendToStream(x, deposit(total, 1))).events);
-    const y1 = (await db.store.appendToStream(y, deposit(total, 10))).events;
-    const hold = holdNextDocumentPut(liveClient);
-    const live = liveProjector(totals).apply(y1);
-    await hold.held;
+    const { total, x, y, projector, hold, live } = await stallLiveWriteOfY1();
     await documents.clear('totals');
 
     // Act

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accountBalances } from '../../src/domain/bank-account.js';
 import type { ProjectionDocument } from '../../src/projections/documents.js';
-import { ProjectionStore } from '../../src/projections/projection-store.js';
-import { Projector } from '../../src/projections/projector.js';
+import type { ProjectionStore } from '../../src/projections/projection-store.js';
+import type { Projector } from '../../src/projections/projector.js';
 import type { RebuildProgress } from '../../src/projections/rebuild.js';
 import type { NewEvent } from '../../src/types.js';
 import { useTestStore } from '../support/dynamodb.js';
+import { projectorOn } from '../support/projections.js';
 import { readEverything } from '../support/stream-events.js';
 
 const db = useTestStore('rebuild');
@@ -13,12 +14,7 @@ let documents: ProjectionStore;
 let projector: Projector;
 
 beforeAll(() => {
-  documents = new ProjectionStore({ tableName: db.tables.readModelTable, client: db.client });
-  projector = new Projector({
-    store: db.store,
-    projectionStore: documents,
-    projections: [accountBalances],
-  });
+  ({ documents, projector } = projectorOn(db, [accountBalances]));
 });
 
 async function allDocuments(): Promise<Map<string, Pick<ProjectionDocument, 'state' | 'streams'>>> {
