@@ -169,7 +169,7 @@ describe('a live projector writing across a rebuild', () => {
 
   it('re-applies its events on the recreated document when its write lands after the clear', async () => {
     // Prepare: the live projector reads the document, stalls, and the projection is cleared under it.
-    const { total, x, y, projector, hold, live } = await stallLiveWriteOfY1();
+    const { total, y, hold, live } = await stallLiveWriteOfY1();
     await documents.clear('totals');
 
     // Act
