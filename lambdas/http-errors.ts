@@ -27,6 +27,9 @@ export const httpStatusByCode: Record<ErrorCode | HttpErrorCode, number> = {
   [ErrorCode.ContentionRetriesExhausted]: 503,
   // The AWS error inside says things about our infrastructure: answered like any internal failure.
   [ErrorCode.DynamoDBFailure]: 500,
+  // The deployment is misconfigured or damaged: an operator's problem, shown as an internal failure.
+  [ErrorCode.PositionCounterMissing]: 500,
+  [ErrorCode.PositionModeMismatch]: 500,
   [HttpErrorCode.MalformedJson]: 400,
   [HttpErrorCode.RouteNotFound]: 404,
   [HttpErrorCode.MethodNotAllowed]: 405,

@@ -6,12 +6,15 @@ import {
   ResourceInUseException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadLayout } from './position/counter.js';
 import {
   eventsTableSchema,
   type KeySchema,
   readModelTableSchema,
   type TableSchema,
 } from './table.js';
+import type { PositionMode } from './types.js';
 
 /** The CreateTable input for a schema; on-demand billing, as the CDK construct deploys it. */
 export function toCreateTableInput(
@@ -65,10 +68,21 @@ export async function createTable(
 export interface TableNames {
   eventsTable: string;
   readModelTable?: string;
+  /**
+   * The position mode a new events table is set up with (default `'reserved'`);
+   * it is recorded in the table's counter item, and every client follows it.
+   */
+  positionMode?: PositionMode;
 }
 
-/** Creates the events table and, when named, the read-model table. Safe to call again. */
+/**
+ * Creates the events table with its position counter and, when named, the
+ * read-model table. Safe to call again; an existing store keeps its mode (naming
+ * another one fails with PositionModeMismatchError).
+ */
 export async function createTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   await createTable(client, eventsTableSchema, names.eventsTable);
+  const doc = DynamoDBDocumentClient.from(client);
+  await loadLayout(doc, names.eventsTable, names.positionMode);
   if (names.readModelTable) await createTable(client, readModelTableSchema, names.readModelTable);
 }

@@ -14,6 +14,8 @@ export const ErrorCode = {
   AllStreamLagging: 'AllStreamLagging',
   ContentionRetriesExhausted: 'ContentionRetriesExhausted',
   DynamoDBFailure: 'DynamoDBFailure',
+  PositionCounterMissing: 'PositionCounterMissing',
+  PositionModeMismatch: 'PositionModeMismatch',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -118,18 +120,55 @@ export class AllStreamLaggingError extends EventStoreError {
   }
 }
 
-/** The append kept losing races for the global counter (or was throttled) past the retry budget. */
+/**
+ * The store is over its capacity: the append kept meeting conflicts or
+ * throttling until its time budget ran out. Nothing was written; the caller
+ * may retry later with the same event ids.
+ */
 export class ContentionRetriesExhaustedError extends EventStoreError {
   readonly code = ErrorCode.ContentionRetriesExhausted;
 
   constructor(
     readonly streamId: string,
     readonly attempts: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; elapsedMs?: number },
+  ) {
+    const elapsed = options?.elapsedMs === undefined ? '' : ` in ${options.elapsedMs} ms`;
+    super(
+      `Append to '${streamId}' gave up after ${attempts} attempts${elapsed} under contention or throttling; nothing was written, retry later with the same event ids`,
+      options,
+    );
+  }
+}
+
+/**
+ * The global position counter item is gone while events exist: handing out
+ * positions again from 0 would reuse them. An operator repairs it.
+ */
+export class PositionCounterMissingError extends EventStoreError {
+  readonly code = ErrorCode.PositionCounterMissing;
+
+  constructor(readonly tableName: string) {
+    super(
+      `The position counter ($GLOBAL/POSITION) of table '${tableName}' is missing but the table holds events; ` +
+        'no append can get a position until it is repaired: stop the appenders and run repairPositionCounter(client, { tableName }) ' +
+        '(it sets the counter above the highest position in the byPosition index)',
+    );
+  }
+}
+
+/** The store was set up for one position mode and this client asked for another. */
+export class PositionModeMismatchError extends EventStoreError {
+  readonly code = ErrorCode.PositionModeMismatch;
+
+  constructor(
+    readonly tableName: string,
+    readonly storeMode: string,
+    readonly requestedMode: string,
   ) {
     super(
-      `Append to '${streamId}' gave up after ${attempts} attempts under contention or throttling; nothing was written`,
-      options,
+      `Table '${tableName}' hands out positions in '${storeMode}' mode, but this EventStore was configured with ` +
+        `positionMode '${requestedMode}'; use '${storeMode}' or leave positionMode unset to follow the table`,
     );
   }
 }

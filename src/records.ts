@@ -14,10 +14,20 @@ export interface EventItem {
   data: string;
   metadata?: string;
   createdAt: string;
+  /** Reserved mode: the range the event's transaction reserved. */
+  rangeFirst?: number;
+  rangeLast?: number;
 }
 
-/** Pure: the item that stores one recorded event. */
-export function toEventItem(event: RecordedEvent): EventItem {
+/**
+ * Pure: the item that stores one recorded event. `placement` is what the
+ * store's position mode puts on it (sharded index key, reserved range); by
+ * default the unsharded index key alone.
+ */
+export function toEventItem(
+  event: RecordedEvent,
+  placement: Readonly<Record<string, unknown>> = {},
+): EventItem {
   const item: EventItem = {
     [Attr.pk]: Keys.streamPk(event.streamId),
     [Attr.sk]: Keys.versionSk(event.version),
@@ -25,6 +35,7 @@ export function toEventItem(event: RecordedEvent): EventItem {
     version: event.version,
     position: event.position,
     positionPage: Keys.positionPage(event.position),
+    ...placement,
     eventId: event.eventId,
     type: event.type,
     data: JSON.stringify(event.data),

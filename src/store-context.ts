@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CounterPositionAssigner } from './position/counter-position-assigner.js';
-import type { PositionAssigner } from './position/position-assigner.js';
-import type { EventStoreOptions, RetryOptions } from './types.js';
+import type { PreparedAppend } from './append/validate-append.js';
+import { StorePositions } from './position/store-positions.js';
+import type { AppendResult, EventStoreOptions, RetryOptions } from './types.js';
 import { eventStoreOptionsSchema, parse } from './validation.js';
 
 /** What every operation module needs; built once per EventStore from its options. */
@@ -13,14 +13,23 @@ export interface StoreContext {
   readonly retry: Required<RetryOptions>;
   readonly allStreamMaxWaitMs: number;
   readonly readPageSize: number;
-  /** Hands out global positions to appends; holds this store's cached counter value. */
-  readonly positions: PositionAssigner;
+  readonly groupCommit: boolean;
+  /** Hands out global positions; knows the store's mode and index layout once loaded. */
+  readonly positions: StorePositions;
+  /** The store's group commit queue, made on the first append. */
+  appends?: AppendQueue;
+}
+
+/** Where validated appends go to be committed (see append/committer.ts). */
+export interface AppendQueue {
+  submit(append: PreparedAppend, timeoutMs: number): Promise<AppendResult>;
 }
 
 export const defaults = {
-  retry: { maxAttempts: 12, baseDelayMs: 5, maxDelayMs: 500 },
+  retry: { timeoutMs: 10_000, maxAttempts: 1000, baseDelayMs: 5, maxDelayMs: 200 },
   allStreamMaxWaitMs: 5000,
   readPageSize: 1000,
+  groupCommit: true,
 } as const;
 
 /** Validates the options once, at construction, so a typo fails there and not at the first read. */
@@ -34,9 +43,10 @@ export function createStoreContext(input: EventStoreOptions): StoreContext {
     client,
     doc,
     tableName: options.tableName,
-    positions: new CounterPositionAssigner(doc, options.tableName),
+    positions: new StorePositions(doc, options.tableName, options.positionMode),
     retry: { ...defaults.retry, ...options.retry },
     allStreamMaxWaitMs: options.allStreamMaxWaitMs ?? defaults.allStreamMaxWaitMs,
     readPageSize: options.readPageSize ?? defaults.readPageSize,
+    groupCommit: options.groupCommit ?? defaults.groupCommit,
   };
 }

@@ -19,6 +19,20 @@ export const Attr = {
   updatedAt: 'updatedAt',
   state: 'state',
   stateVersion: 'stateVersion',
+  /** Head: the last position of the stream's newest append (reserved mode keeps stream order with it). */
+  lastPosition: 'lastPosition',
+  /** Event (reserved mode): the range its transaction reserved, so a reader knows its neighbours are committed too. */
+  rangeFirst: 'rangeFirst',
+  rangeLast: 'rangeLast',
+  /** Counter: how positions are handed out, and how many partitions each index page is spread over. */
+  positionMode: 'positionMode',
+  pageShards: 'pageShards',
+  epoch: 'epoch',
+  /** Slot: `committed` or `aborted`, how many positions it covers, and (committed) what it holds. */
+  slotState: 'slotState',
+  count: 'count',
+  entries: 'entries',
+  txId: 'txId',
 } as const;
 
 /**
@@ -56,6 +70,8 @@ export const Limits = {
   positionPageSize: 1000,
   /** Digits of a zero-padded version in a sort key: 12 keeps lexical = numeric order. */
   versionDigits: 12,
+  /** Partitions each `$all` index page is spread over in a new store (DESIGN.md "Hot partitions"). */
+  pageShards: 8,
 } as const;
 
 const STREAM_PREFIX = 'STREAM#';
@@ -71,8 +87,25 @@ export const Keys = {
   snapshotSk: 'SNAPSHOT',
   globalPk: '$GLOBAL',
   positionSk: 'POSITION',
-  positionPage: (position: number): string =>
-    `${PAGE_PREFIX}${Math.floor((position - 1) / Limits.positionPageSize)}`,
+  /**
+   * The index partition of a position: its page, spread over `shards`
+   * partitions by position. One shard is the unsharded format of stores made
+   * before sharding (`PAGE#3`), so their items stay readable.
+   */
+  positionPage: (position: number, shards = 1): string => {
+    const page = `${PAGE_PREFIX}${Math.floor((position - 1) / Limits.positionPageSize)}`;
+    return shards === 1 ? page : `${page}#${position % shards}`;
+  },
+  /** Every index partition of page `page`: the S shards, or the one unsharded key. */
+  pagePartitions: (page: number, shards: number): string[] =>
+    shards === 1
+      ? [`${PAGE_PREFIX}${page}`]
+      : Array.from({ length: shards }, (_, shard) => `${PAGE_PREFIX}${page}#${shard}`),
+  /** The page number of a position (its index partitions share it). */
+  pageOf: (position: number): number => Math.floor((position - 1) / Limits.positionPageSize),
+  /** A reserved range's slot: says whether positions first.. were committed, and where they went. */
+  slotPk: (first: number): string => `$SLOT#${first}`,
+  slotSk: 'SLOT',
   isEventSk: (sk: string): boolean => sk.startsWith(VERSION_PREFIX),
 } as const;
 

@@ -44,12 +44,15 @@ export interface RecordedEvent<Type extends string = string, Data = unknown, Met
 export interface AppendOptions {
   /** Default `'any'`. */
   expectedVersion?: ExpectedVersion;
+  /** This append's retry time budget (e.g. a Lambda's remaining time); default the store's `retry.timeoutMs`. */
+  timeoutMs?: number;
 }
 
 export interface AppendResult {
   streamId: string;
   /** The stream's version after this append: pass it as the next `expectedVersion`. */
   nextExpectedVersion: number;
+  /** In reserved mode positions increase but may skip aborted ones: `lastPosition` is `firstPosition + count - 1` all the same (one append's positions are contiguous). */
   firstPosition: number;
   lastPosition: number;
   events: RecordedEvent[];
@@ -120,13 +123,21 @@ export interface AggregateStreamResult<State> {
 }
 
 export interface RetryOptions {
-  /** Attempts per append under counter contention, conflicts or throttling. Default 12. */
+  /**
+   * How long an append may keep retrying conflicts and throttling before it
+   * fails with ContentionRetriesExhaustedError (nothing written). Default 10,000 ms.
+   */
+  timeoutMs?: number;
+  /** A cap on transactions per append as well; default 1000 (time is the real bound). */
   maxAttempts?: number;
   /** Backoff base; full jitter, doubling up to maxDelayMs. Default 5 ms. */
   baseDelayMs?: number;
-  /** Default 500 ms. */
+  /** Default 200 ms. */
   maxDelayMs?: number;
 }
+
+/** See the README's "Position modes". */
+export type PositionMode = 'reserved' | 'strict';
 
 export interface EventStoreOptions {
   /** The events table (see `eventsTableSchema`). */
@@ -134,7 +145,19 @@ export interface EventStoreOptions {
   /** Injected client; default `new DynamoDBClient({})` (region and credentials from the environment). */
   client?: DynamoDBClient;
   retry?: RetryOptions;
-  /** How long `readAll` waits for the index to show a committed position before failing. Default 5000 ms. */
+  /**
+   * How appends get positions. Default: whatever the table was set up with
+   * (a new table: `'reserved'`). Naming a mode the table does not use fails
+   * fast with PositionModeMismatchError.
+   */
+  positionMode?: PositionMode;
+  /** Concurrent appends of this store share transactions. Default true. */
+  groupCommit?: boolean;
+  /**
+   * How long `readAll` waits on one position it cannot resolve yet. In
+   * reserved mode a range start still empty after this long is marked aborted
+   * (its appender is gone); otherwise AllStreamLaggingError. Default 5000 ms.
+   */
   allStreamMaxWaitMs?: number;
   /** Query page size for reads. Default 1000 (DynamoDB also stops a page at 1 MB). */
   readPageSize?: number;

@@ -128,10 +128,19 @@ export const eventStoreOptionsSchema = z.object(
       }),
     retry: z
       .object({
-        maxAttempts: wholeNumber(1, 100).optional(),
+        timeoutMs: wholeNumber(1, 900_000).optional(),
+        maxAttempts: wholeNumber(1, 100_000).optional(),
         baseDelayMs: wholeNumber(0, 60_000).optional(),
         maxDelayMs: wholeNumber(0, 60_000).optional(),
       })
+      .optional(),
+    positionMode: z
+      .enum(['reserved', 'strict'], {
+        error: (issue) => `must be 'reserved' or 'strict' (got ${describe(issue.input)})`,
+      })
+      .optional(),
+    groupCommit: z
+      .boolean({ error: (issue) => `must be true or false (got ${describe(issue.input)})` })
       .optional(),
     allStreamMaxWaitMs: wholeNumber(0, 600_000).optional(),
     // DynamoDB refuses a Query Limit below 1; above 1000 a page only grows past the 1 MB cut.

@@ -24,7 +24,7 @@ describe('new EventStore(options)', () => {
     {
       options: { tableName: 'events', retry: { maxAttempts: 0 } },
       field: 'options.retry.maxAttempts',
-      message: 'must be an integer 1..100 (got number 0)',
+      message: 'must be an integer 1..100000 (got number 0)',
     },
     {
       options: { tableName: 'events', allStreamMaxWaitMs: -1 },

@@ -1,109 +1,146 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { PositionReservation, TransactItem } from '../position/position-assigner.js';
+import type { RangeEntry, Reservation, TransactItem } from '../position/strategy.js';
 import { toEventItem } from '../records.js';
 import { Attr, Keys } from '../table.js';
 import type { AppendResult, RecordedEvent } from '../types.js';
-import type { PreparedEvent } from './validate-append.js';
+import type { PreparedAppend } from './validate-append.js';
+
+/** One append in a transaction, with the version its stream head must be at (0: no head yet). */
+export interface BatchMember {
+  readonly append: PreparedAppend;
+  readonly baseVersion: number;
+}
 
 /**
- * Where each action sits in the append's transaction. CancellationReasons
- * come back in the same order, so this is also how a failure is read.
+ * What each action of the transaction is. CancellationReasons come back in
+ * the same order, so this is also how a failure is read.
  */
-export const TxIndex = { counter: 0, head: 1, firstEvent: 2 } as const;
+export type TxAction =
+  | { readonly kind: 'position' }
+  | { readonly kind: 'head'; readonly member: number }
+  | { readonly kind: 'event'; readonly member: number };
 
-export interface AppendPlan {
-  readonly tableName: string;
-  readonly streamId: string;
-  readonly events: readonly PreparedEvent[];
-  readonly createdAt: string;
-  /** The version the head must be at for the append to commit (0: no head yet). */
-  readonly baseVersion: number;
-  readonly positions: Pick<PositionReservation, 'firstPosition' | 'action'>;
-}
-
-export interface AppendTransaction {
+export interface BatchTransaction {
   readonly input: TransactWriteCommandInput;
-  /** What the caller gets back if the transaction commits. */
-  readonly result: AppendResult;
+  readonly actions: readonly TxAction[];
+  /** What each member gets back if the transaction commits. */
+  readonly results: readonly AppendResult[];
 }
 
-/** Pure: the one TransactWriteItems an append attempt sends, and its result if it commits. */
-export function buildAppendTransaction(plan: AppendPlan): AppendTransaction {
-  const { tableName, streamId, createdAt, baseVersion } = plan;
-  const { firstPosition } = plan.positions;
-  const events: RecordedEvent[] = plan.events.map((event, i) => ({
-    streamId,
-    version: baseVersion + i + 1,
-    position: firstPosition + i,
-    eventId: event.eventId,
-    type: event.type,
-    data: event.data,
-    metadata: event.metadata,
-    createdAt,
-  }));
-  const nextVersion = baseVersion + events.length;
-  const items: TransactItem[] = [
-    plan.positions.action,
-    buildHeadUpdate(tableName, streamId, baseVersion, nextVersion, createdAt),
-    ...events.map(
-      (event): TransactItem => ({
+export type ReservationPlan = Pick<
+  Reservation,
+  'first' | 'last' | 'guardsHead' | 'positionActions' | 'eventPlacement'
+>;
+
+/**
+ * Pure: the one TransactWriteItems that commits every member at once: the
+ * position actions, then per member its head and its events. Members take
+ * the reserved positions in order.
+ */
+export function buildBatchTransaction(
+  tableName: string,
+  members: readonly BatchMember[],
+  reservation: ReservationPlan,
+): BatchTransaction {
+  const entries: RangeEntry[] = [];
+  const results: AppendResult[] = [];
+  let position = reservation.first;
+  for (const { append, baseVersion } of members) {
+    const { streamId, createdAt } = append;
+    const events: RecordedEvent[] = append.events.map((event, i) => ({
+      streamId,
+      version: baseVersion + i + 1,
+      position: position + i,
+      eventId: event.eventId,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+      createdAt,
+    }));
+    entries.push({
+      streamId,
+      fromVersion: baseVersion + 1,
+      count: events.length,
+      firstPosition: position,
+    });
+    results.push({
+      streamId,
+      nextExpectedVersion: baseVersion + events.length,
+      firstPosition: position,
+      lastPosition: position + events.length - 1,
+      events,
+    });
+    position += events.length;
+  }
+  const positionItems = reservation.positionActions(entries);
+  const items: TransactItem[] = [...positionItems];
+  const actions: TxAction[] = positionItems.map(() => ({ kind: 'position' }));
+  members.forEach((member, index) => {
+    const result = results[index] as AppendResult;
+    items.push(buildHeadUpdate(tableName, member, result, reservation.guardsHead));
+    actions.push({ kind: 'head', member: index });
+    for (const event of result.events) {
+      items.push({
         Put: {
           TableName: tableName,
-          Item: { ...toEventItem(event) },
+          Item: { ...toEventItem(event, reservation.eventPlacement(event.position)) },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': Attr.pk },
         },
-      }),
-    ),
-  ];
-  return {
-    input: { TransactItems: items },
-    result: {
-      streamId,
-      nextExpectedVersion: nextVersion,
-      firstPosition,
-      lastPosition: firstPosition + events.length - 1,
-      events,
-    },
-  };
+      });
+      actions.push({ kind: 'event', member: index });
+    }
+  });
+  return { input: { TransactItems: items }, actions, results };
 }
 
 /**
  * The head is the one item every append writes, whatever the position mode:
- * its condition is the expected-version check. `streamId` is kept on it so a
- * reader of its stream records (the later sequencer) needs no key parsing.
+ * its condition is the expected-version check, and, where positions are
+ * handed out before the commit, that the stream's last position is below
+ * this append's (so positions follow versions within a stream).
  */
 function buildHeadUpdate(
   tableName: string,
-  streamId: string,
-  baseVersion: number,
-  nextVersion: number,
-  now: string,
+  member: BatchMember,
+  result: AppendResult,
+  guardsHead: boolean,
 ): TransactItem {
-  const names = {
+  const { streamId, createdAt } = member.append;
+  const names: Record<string, string> = {
     '#version': Attr.version,
     '#streamId': Attr.streamId,
     '#createdAt': Attr.createdAt,
     '#updatedAt': Attr.updatedAt,
+    '#lastPosition': Attr.lastPosition,
   };
-  const values = { ':next': nextVersion, ':streamId': streamId, ':now': now };
+  const values: Record<string, unknown> = {
+    ':next': result.nextExpectedVersion,
+    ':streamId': streamId,
+    ':now': createdAt,
+    ':last': result.lastPosition,
+  };
+  let condition: string;
+  if (member.baseVersion === 0) {
+    names['#pk'] = Attr.pk;
+    condition = 'attribute_not_exists(#pk)';
+  } else {
+    values[':expected'] = member.baseVersion;
+    condition = '#version = :expected';
+    if (guardsHead) {
+      values[':first'] = result.firstPosition;
+      condition += ' AND (attribute_not_exists(#lastPosition) OR #lastPosition < :first)';
+    }
+  }
   return {
     Update: {
       TableName: tableName,
       Key: { [Attr.pk]: Keys.streamPk(streamId), [Attr.sk]: Keys.headSk },
       UpdateExpression:
-        'SET #version = :next, #streamId = :streamId, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now)',
-      ...(baseVersion === 0
-        ? {
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { ...names, '#pk': Attr.pk },
-            ExpressionAttributeValues: values,
-          }
-        : {
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ...values, ':expected': baseVersion },
-          }),
+        'SET #version = :next, #streamId = :streamId, #lastPosition = :last, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now)',
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };

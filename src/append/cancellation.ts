@@ -1,22 +1,33 @@
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
+import { numberAttribute } from '../position/reasons.js';
 import { Attr } from '../table.js';
-import { TxIndex } from './build-transaction.js';
+import type { BatchMember, TxAction } from './build-transaction.js';
 
 /**
- * What a cancelled append transaction means for the append:
- * - `stream-moved`: the head (or an event slot) was not as expected: the
+ * What a cancelled transaction means for one member:
+ * - `stream-moved`: its head (or an event slot) was not as expected: the
  *   caller's concurrency problem, unless it is our own earlier commit
  *   (idempotent retry); `actualVersion` is the head's version when DynamoDB
  *   returned it;
- * - `contention`: only the counter moved, or DynamoDB reported a conflict or
- *   throttling: retry internally;
- * - `failed`: anything else, passed on as a DynamoDB failure.
- * `counterPosition` is the counter's current value whenever its condition failed.
+ * - `order-guard`: the head was at the expected version, but a later position
+ *   of the stream committed first: its positions must be reserved again;
+ * - `conflict`: DynamoDB reported a conflict or throttling on its items.
  */
-export type CancellationVerdict =
-  | { kind: 'stream-moved'; actualVersion: number | undefined; counterPosition: number | undefined }
-  | { kind: 'contention'; counterPosition: number | undefined }
-  | { kind: 'failed'; codes: readonly string[] };
+export type MemberVerdict =
+  | { kind: 'stream-moved'; actualVersion: number | undefined }
+  | { kind: 'order-guard' }
+  | { kind: 'conflict' };
+
+export interface BatchVerdict {
+  /** The reason of a failed position action (counter moved, slot taken), if one failed. */
+  readonly positionFailure: CancellationReason | undefined;
+  /** A conflict or throttling on the position actions: everyone retries after a pause. */
+  readonly positionConflict: boolean;
+  /** Members whose own items failed; the others were cancelled only because of them. */
+  readonly members: ReadonlyMap<number, MemberVerdict>;
+  /** Reasons no retry can cure, e.g. `ValidationError at item 3`. */
+  readonly unexpected: readonly string[];
+}
 
 const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'TransactionConflict',
@@ -24,41 +35,52 @@ const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'ProvisionedThroughputExceeded',
 ]);
 
-/** Pure: reads `CancellationReasons` by the transaction item's index (see TxIndex). */
+/** Pure: reads `CancellationReasons` by the transaction action's index (see TxAction). */
 export function interpretCancellation(
   reasons: readonly CancellationReason[] | undefined,
-): CancellationVerdict {
-  let streamMoved = false;
-  let actualVersion: number | undefined;
-  let counterPosition: number | undefined;
-  let retryable = false;
+  actions: readonly TxAction[],
+  members: readonly BatchMember[],
+): BatchVerdict {
+  let positionFailure: CancellationReason | undefined;
+  let positionConflict = false;
+  const verdicts = new Map<number, MemberVerdict>();
   const unexpected: string[] = [];
   (reasons ?? []).forEach((reason, index) => {
     const code = reason.Code ?? 'None';
-    if (code === 'None') return;
+    const action = actions[index];
+    if (code === 'None' || !action) return;
     if (RETRYABLE_CODES.has(code)) {
-      retryable = true;
-    } else if (code !== 'ConditionalCheckFailed') {
-      unexpected.push(`${code} at item ${index}`);
-    } else if (index === TxIndex.counter) {
-      counterPosition = numberAttribute(reason.Item, Attr.position) ?? 0;
-    } else {
-      streamMoved = true;
-      // A head that is absent is at version 0.
-      if (index === TxIndex.head) actualVersion = numberAttribute(reason.Item, Attr.version) ?? 0;
+      if (action.kind === 'position') positionConflict = true;
+      else if (!verdicts.has(action.member)) verdicts.set(action.member, { kind: 'conflict' });
+      return;
     }
+    if (code !== 'ConditionalCheckFailed') {
+      unexpected.push(`${code} at item ${index}`);
+      return;
+    }
+    if (action.kind === 'position') {
+      positionFailure = reason;
+      return;
+    }
+    const base = members[action.member]?.baseVersion ?? 0;
+    if (action.kind === 'event') {
+      // A head that passed its check with an event already there: read the stream to know.
+      if (verdicts.get(action.member)?.kind !== 'stream-moved') {
+        verdicts.set(action.member, { kind: 'stream-moved', actualVersion: undefined });
+      }
+      return;
+    }
+    // A head that is absent is at version 0.
+    const actualVersion = numberAttribute(reason.Item, Attr.version) ?? 0;
+    verdicts.set(
+      action.member,
+      actualVersion === base && base > 0
+        ? { kind: 'order-guard' }
+        : { kind: 'stream-moved', actualVersion },
+    );
   });
-  if (unexpected.length > 0) return { kind: 'failed', codes: unexpected };
-  // A failed stream condition is definite; retrying would fail it again.
-  if (streamMoved) return { kind: 'stream-moved', actualVersion, counterPosition };
-  if (retryable || counterPosition !== undefined) return { kind: 'contention', counterPosition };
-  return { kind: 'failed', codes: ['no cancellation reason'] };
-}
-
-/** Cancellation items arrive as raw attribute values (`{ N: '7' }`), even through the document client. */
-function numberAttribute(item: CancellationReason['Item'], name: string): number | undefined {
-  const value: unknown = item?.[name];
-  if (typeof value === 'number') return value;
-  const n = (value as { N?: unknown } | undefined)?.N;
-  return typeof n === 'string' ? Number(n) : undefined;
+  if (!positionFailure && !positionConflict && verdicts.size === 0 && unexpected.length === 0) {
+    unexpected.push('no cancellation reason');
+  }
+  return { positionFailure, positionConflict, members: verdicts, unexpected };
 }

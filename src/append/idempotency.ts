@@ -3,7 +3,7 @@ import { toRecordedEvent } from '../records.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr, Keys } from '../table.js';
 import type { AppendResult, RecordedEvent } from '../types.js';
-import { awsCall } from './retry.js';
+import { awsCall } from './store-error.js';
 import type { PreparedEvent } from './validate-append.js';
 
 /**

@@ -25,7 +25,12 @@ export interface PreparedAppend {
   readonly events: readonly PreparedEvent[];
   /** One timestamp for every event of the append, kept across its internal retries. */
   readonly createdAt: string;
+  /** Bytes the append adds to a transaction (head, events, its slot entry), never undercounted. */
+  readonly bytes: number;
 }
+
+/** Bytes of a transaction that are not any one append's: the counter move or the slot's own attributes. */
+export const TRANSACTION_OVERHEAD_BYTES = 512;
 
 /**
  * Checks everything about an append that can be known before writing, so bad
@@ -66,9 +71,9 @@ export function validateAppend(
     given === undefined ? 'any' : given,
     'expectedVersion',
   );
-  const append = { streamId: id, expectedVersion, events: prepared, createdAt: now.toISOString() };
-  checkSizes(append);
-  return append;
+  const createdAt = now.toISOString();
+  const bytes = appendBytes(id, prepared, createdAt);
+  return { streamId: id, expectedVersion, events: prepared, createdAt, bytes };
 }
 
 function rejectDuplicateIds(events: readonly PreparedEvent[]): void {
@@ -105,28 +110,50 @@ export function itemSize(item: Readonly<Record<string, unknown>>): number {
   return bytes;
 }
 
-/** The event's item at the largest version and position it could get: its size cannot be beaten later. */
+/**
+ * The event's item at the largest version and position it could get, with
+ * every placement attribute a mode adds: its size cannot be beaten later.
+ */
 export function eventItemSize(streamId: string, event: PreparedEvent, createdAt: string): number {
   const worst = Number.MAX_SAFE_INTEGER;
   return itemSize({
-    ...toEventItem({ streamId, version: worst, position: worst, createdAt, ...event }),
+    ...toEventItem(
+      { streamId, version: worst, position: worst, createdAt, ...event },
+      {
+        [Attr.positionPage]: `${Keys.positionPage(worst)}#${Limits.pageShards}`,
+        [Attr.rangeFirst]: worst,
+        [Attr.rangeLast]: worst,
+      },
+    ),
   });
 }
 
-function checkSizes(append: PreparedAppend): void {
-  const { streamId, createdAt } = append;
-  // The counter and head items count towards the transaction's 4 MB as well.
-  let total =
-    itemSize({ [Attr.pk]: Keys.globalPk, [Attr.sk]: Keys.positionSk, [Attr.position]: 0 }) +
-    itemSize({
-      [Attr.pk]: Keys.streamPk(streamId),
-      [Attr.sk]: Keys.headSk,
-      [Attr.streamId]: streamId,
-      [Attr.version]: 0,
-      [Attr.createdAt]: createdAt,
-      [Attr.updatedAt]: createdAt,
-    });
-  append.events.forEach((event, index) => {
+/**
+ * What an append's transaction holds besides its events: the head item, the
+ * append's entry in a slot, and the transaction's own overhead (counter or slot).
+ */
+export function appendFixedBytes(streamId: string, createdAt: string): number {
+  const head = itemSize({
+    [Attr.pk]: Keys.streamPk(streamId),
+    [Attr.sk]: Keys.headSk,
+    [Attr.streamId]: streamId,
+    [Attr.version]: 0,
+    [Attr.lastPosition]: 0,
+    [Attr.createdAt]: createdAt,
+    [Attr.updatedAt]: createdAt,
+  });
+  const slotEntry = Buffer.byteLength(streamId, 'utf8') + 3 * NUMBER_BYTES + 8;
+  return head + slotEntry + TRANSACTION_OVERHEAD_BYTES;
+}
+
+/** Refuses what cannot be one transaction; returns the bytes the append adds to one (overhead aside). */
+function appendBytes(
+  streamId: string,
+  events: readonly PreparedEvent[],
+  createdAt: string,
+): number {
+  let total = appendFixedBytes(streamId, createdAt);
+  events.forEach((event, index) => {
     const size = eventItemSize(streamId, event, createdAt);
     if (size > Limits.itemBytes) {
       throw new AppendTooLargeError(
@@ -146,4 +173,5 @@ function checkSizes(append: PreparedAppend): void {
       'bytes',
     );
   }
+  return total - TRANSACTION_OVERHEAD_BYTES;
 }

@@ -1,13 +1,18 @@
-import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamoCall } from '../dynamo-call.js';
 import { AllStreamLaggingError, ValidationError } from '../errors.js';
+import type { StoreLayout } from '../position/counter.js';
+import { readCounterItem } from '../position/counter.js';
+import { isAbortMarker } from '../position/slots.js';
 import { toRecordedEvent } from '../records.js';
 import type { StoreContext } from '../store-context.js';
-import { Attr, Index, Keys } from '../table.js';
+import { Attr } from '../table.js';
 import type { ReadAllOptions, RecordedEvent } from '../types.js';
 import { parse, readAllOptionsSchema } from '../validation.js';
+import { anythingOnNextPage, type IndexItem, readIndexWindow } from './all-index.js';
+import { type Range, resolveReservedHole } from './reserved-holes.js';
 
-/** First pause when the index lags; doubles up to LAG_MAX_DELAY_MS. Real GSI lag is usually well under a second. */
+export { buildIndexQuery } from './all-index.js';
+
+/** First pause at a hole; doubles up to LAG_MAX_DELAY_MS. Real GSI lag is usually well under a second. */
 const LAG_BASE_DELAY_MS = 20;
 const LAG_MAX_DELAY_MS = 250;
 
@@ -19,33 +24,18 @@ export interface AllReadPlan {
 }
 
 /**
- * Pure: the byPosition Query for the index page that holds `position`,
- * starting at it. No FilterExpression: a filtered-out position would look
- * exactly like a hole the index has not filled yet.
- */
-export function buildReadAllQuery(
-  tableName: string,
-  position: number,
-  limit: number,
-): QueryCommandInput {
-  return {
-    TableName: tableName,
-    IndexName: Index.byPosition,
-    KeyConditionExpression: '#page = :page AND #position >= :position',
-    ExpressionAttributeNames: { '#page': Attr.positionPage, '#position': Attr.position },
-    ExpressionAttributeValues: { ':page': Keys.positionPage(position), ':position': position },
-    ScanIndexForward: true,
-    Limit: limit,
-  };
-}
-
-/**
  * The `$all` stream: every event in position order, lazily, one index page at
- * a time. It never skips a position. Positions are gap-free, so when the index
- * (eventually consistent) shows p+k but not p, or the global counter says p is
- * handed out but the index does not show it, p is committed and the reader
- * waits and reads again, up to `ctx.allStreamMaxWaitMs` per position, then
- * throws AllStreamLaggingError. Filters apply after that check, on the client.
+ * a time, never skipping a committed position. Positions are resolved
+ * strictly in order: an event, or (reserved mode) an abort marker that says a
+ * range holds nothing. A position the index does not show yet is a hole:
+ * - strict mode: positions are contiguous, so a hole below the counter is
+ *   committed and the index lags: wait, up to `allStreamMaxWaitMs`, then
+ *   AllStreamLaggingError;
+ * - reserved mode: the hole's slot says committed (read the events from the
+ *   table, not waiting for the index) or aborted (pass it); a range start with
+ *   no slot after `allStreamMaxWaitMs` is marked aborted: its appender is gone.
+ * A hole with nothing after it is the end for now. Filters apply after all
+ * this, on the client.
  *
  * Options are validated at the call: a bad option throws ValidationError
  * synchronously, before any iteration.
@@ -68,69 +58,95 @@ export function readAll(
 }
 
 async function* readPositions(ctx: StoreContext, plan: AllReadPlan): AsyncGenerator<RecordedEvent> {
+  const layout = await ctx.positions.readLayout();
+  if (!layout) return;
   const filtered = plan.eventTypes !== undefined || plan.streamPrefix !== undefined;
   const lag = lagWait(ctx.allStreamMaxWaitMs);
   let expected = plan.fromPosition;
-  // Every position up to here is known to be committed (from the counter, or
-  // because the index showed a later one).
-  let committed = 0;
+  // The range of the last position resolved: its neighbours up to `last` committed with it.
+  let range: Range | undefined;
   let returned = 0;
+  const emit = function* (event: RecordedEvent) {
+    if (!matches(plan, event)) return;
+    returned++;
+    yield event;
+  };
   while (returned < plan.maxCount) {
     // With client-side filters we cannot know how many items make maxCount.
     const limit = filtered
       ? ctx.readPageSize
       : Math.min(ctx.readPageSize, plan.maxCount - returned);
-    const queried = expected;
-    const page = await dynamoCall(
-      `Query of the ${Index.byPosition} index at position ${queried}`,
-      () => ctx.doc.send(new QueryCommand(buildReadAllQuery(ctx.tableName, queried, limit))),
-    );
-    let hole = false;
-    for (const item of page.Items ?? []) {
+    const window = await readIndexWindow(ctx, layout, expected, limit);
+    let holeBeforeVisible = false;
+    for (const item of window.items) {
       const position = Number(item[Attr.position]);
-      if (position !== expected) {
-        hole = true;
-        committed = Math.max(committed, position);
+      if (position < expected) continue;
+      if (position > expected) {
+        holeBeforeVisible = true;
         break;
       }
-      expected++;
       lag.reset();
-      if (!matches(plan, item)) continue;
-      yield toRecordedEvent(item);
-      returned++;
+      range = rangeOf(item, layout);
+      expected = range.last + 1;
+      if (isAbortMarker(item)) continue;
+      // An event's range ends after it when it shares a transaction: the next position is its neighbour.
+      expected = position + 1;
+      yield* emit(toRecordedEvent(item));
       if (returned >= plan.maxCount) return;
     }
-    const moreInIndex =
-      page.LastEvaluatedKey !== undefined ||
-      Keys.positionPage(expected) !== Keys.positionPage(queried);
-    if (!hole && moreInIndex) continue;
-    // The index does not show `expected` now: the end, or an index that lags.
-    if (expected > committed) {
-      committed = await readCounter(ctx);
-      if (expected > committed) return;
+    if (!holeBeforeVisible && expected > window.through) continue;
+
+    // The index does not show `expected` now.
+    if (layout.mode === 'strict') {
+      if (!holeBeforeVisible && !(await strictCommitted(ctx, expected))) return;
+      await lag.wait(expected);
+      continue;
     }
-    await lag.wait(expected);
+    const resolved = await resolveReservedHole(ctx, layout, {
+      position: expected,
+      range,
+      waitedMs: lag.waited(),
+      maxWaitMs: ctx.allStreamMaxWaitMs,
+      visibleBeyond: holeBeforeVisible || (await anythingOnNextPage(ctx, layout, expected)),
+    });
+    if (resolved.kind === 'end') return;
+    if (resolved.kind === 'wait') {
+      await lag.wait(expected, true);
+      continue;
+    }
+    lag.reset();
+    range = resolved.range;
+    for (const event of resolved.events) {
+      if (event.position < expected) continue;
+      expected = event.position + 1;
+      yield* emit(event);
+      if (returned >= plan.maxCount) return;
+    }
+    expected = Math.max(expected, resolved.resumeAt);
   }
 }
 
-function matches(plan: AllReadPlan, item: Record<string, unknown>): boolean {
-  if (plan.eventTypes && !plan.eventTypes.has(String(item[Attr.type]))) return false;
-  if (plan.streamPrefix && !String(item[Attr.streamId]).startsWith(plan.streamPrefix)) return false;
+/** The positions an index item vouches for: its transaction's range, or the abort marker's. */
+function rangeOf(item: IndexItem, layout: StoreLayout): Range {
+  const position = Number(item[Attr.position]);
+  if (isAbortMarker(item))
+    return { first: position, last: position + Number(item[Attr.count]) - 1 };
+  if (layout.mode === 'strict' || item[Attr.rangeFirst] === undefined) {
+    return { first: position, last: position };
+  }
+  return { first: Number(item[Attr.rangeFirst]), last: Number(item[Attr.rangeLast]) };
+}
+
+function matches(plan: AllReadPlan, event: RecordedEvent): boolean {
+  if (plan.eventTypes && !plan.eventTypes.has(event.type)) return false;
+  if (plan.streamPrefix && !event.streamId.startsWith(plan.streamPrefix)) return false;
   return true;
 }
 
-/** The last position handed out, read strongly consistent: everything up to it is committed. */
-async function readCounter(ctx: StoreContext): Promise<number> {
-  const { Item } = await dynamoCall('GetItem of the global position counter', () =>
-    ctx.doc.send(
-      new GetCommand({
-        TableName: ctx.tableName,
-        Key: { [Attr.pk]: Keys.globalPk, [Attr.sk]: Keys.positionSk },
-        ConsistentRead: true,
-      }),
-    ),
-  );
-  return Item ? Number(Item[Attr.position]) : 0;
+/** Strict mode: positions are contiguous, so one at or below the counter is committed. */
+async function strictCommitted(ctx: StoreContext, position: number): Promise<boolean> {
+  const counter = await readCounterItem(ctx.doc, ctx.tableName);
+  return Number(counter?.[Attr.position] ?? 0) >= position;
 }
 
 /** Backoff for one awaited position; the bound restarts when the reader moves on. */
@@ -142,15 +158,19 @@ function lagWait(maxWaitMs: number) {
       since = undefined;
       attempt = 0;
     },
-    async wait(position: number): Promise<void> {
+    waited(): number {
+      return since === undefined ? 0 : Date.now() - since;
+    },
+    /** `patient`: the caller decides what happens past the bound (reserved mode aborts the hole). */
+    async wait(position: number, patient = false): Promise<void> {
       const now = Date.now();
       since ??= now;
       const waited = now - since;
-      if (waited >= maxWaitMs) throw new AllStreamLaggingError(position, waited);
+      if (waited >= maxWaitMs && !patient) throw new AllStreamLaggingError(position, waited);
       const delay = Math.min(
         LAG_BASE_DELAY_MS * 2 ** attempt,
         LAG_MAX_DELAY_MS,
-        maxWaitMs - waited,
+        Math.max(LAG_BASE_DELAY_MS, maxWaitMs - waited),
       );
       attempt++;
       await new Promise((resolve) => setTimeout(resolve, delay));

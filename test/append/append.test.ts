@@ -7,7 +7,8 @@ import type { ExpectedVersion, NewEvent } from '../../src/types.js';
 import { streamId, useTestStore } from '../support/dynamodb.js';
 import { type TableProbe, tableProbe } from './helpers.js';
 
-const db = useTestStore('append');
+// Strict mode: these tests pin its promises (contiguous positions, an untouched counter on failure).
+const db = useTestStore('append', { positionMode: 'strict' });
 let probe: TableProbe;
 
 beforeAll(() => {
@@ -151,6 +152,7 @@ describe('appendToStream recorded shape', () => {
         SK: 'HEAD',
         streamId: id,
         version: 2,
+        lastPosition: event?.position,
         createdAt: seedHead?.createdAt,
         updatedAt: event?.createdAt,
       },

@@ -1,6 +1,7 @@
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { type CancellationVerdict, interpretCancellation } from '../../src/append/cancellation.js';
+import type { BatchMember, TxAction } from '../../src/append/build-transaction.js';
+import { type BatchVerdict, interpretCancellation } from '../../src/append/cancellation.js';
 
 const none: CancellationReason = { Code: 'None' };
 const failed = (item?: CancellationReason['Item']): CancellationReason => ({
@@ -14,88 +15,96 @@ const headAt = (version: number) =>
   failed({ PK: { S: 'STREAM#s' }, SK: { S: 'HEAD' }, version: { N: String(version) } });
 const code = (Code: string): CancellationReason => ({ Code, Message: Code });
 
-describe('interpretCancellation (reads reasons by transaction item index)', () => {
-  it.each<[string, CancellationReason[] | undefined, CancellationVerdict]>([
+// Two members: member 0 (base 5) has 2 events, member 1 (base 0) has 1.
+const actions: TxAction[] = [
+  { kind: 'position' },
+  { kind: 'head', member: 0 },
+  { kind: 'event', member: 0 },
+  { kind: 'event', member: 0 },
+  { kind: 'head', member: 1 },
+  { kind: 'event', member: 1 },
+];
+const members = [{ baseVersion: 5 }, { baseVersion: 0 }] as BatchMember[];
+const verdict = (over: Partial<BatchVerdict>): BatchVerdict => ({
+  positionFailure: undefined,
+  positionConflict: false,
+  members: new Map(),
+  unexpected: [],
+  ...over,
+});
+
+describe('interpretCancellation (reads reasons by transaction action index)', () => {
+  it.each<[string, CancellationReason[] | undefined, BatchVerdict]>([
     [
-      'counter moved only: contention, with the current position',
-      [counterAt(41), none, none],
-      { kind: 'contention', counterPosition: 41 },
+      'position claim failed only (counter moved, slot taken): its reason is kept for the mode',
+      [counterAt(41), none, none, none, none, none],
+      verdict({ positionFailure: counterAt(41) }),
     ],
     [
-      'counter absent (ALL_OLD returns no item): position 0',
-      [failed(), none, none],
-      { kind: 'contention', counterPosition: 0 },
+      "one member's head moved: only that member's stream moved, actual version from the head",
+      [none, headAt(7), none, none, none, none],
+      verdict({ members: new Map([[0, { kind: 'stream-moved', actualVersion: 7 }]]) }),
     ],
     [
-      'head moved: the stream moved, actual version from the returned head',
-      [none, headAt(7), none],
-      { kind: 'stream-moved', actualVersion: 7, counterPosition: undefined },
+      'a head absent while a version was expected: actual version 0',
+      [none, failed(), none, none, none, none],
+      verdict({ members: new Map([[0, { kind: 'stream-moved', actualVersion: 0 }]]) }),
     ],
     [
-      'head absent while a version was expected: actual version 0',
-      [none, failed(), none],
-      { kind: 'stream-moved', actualVersion: 0, counterPosition: undefined },
+      'a head at the expected version that refused: the order guard (reserve again)',
+      [none, headAt(5), none, none, none, none],
+      verdict({ members: new Map([[0, { kind: 'order-guard' }]]) }),
     ],
     [
-      'head and counter moved (a retry after a lost reply): the stream wins, counter kept',
-      [counterAt(12), headAt(3), none, none],
-      { kind: 'stream-moved', actualVersion: 3, counterPosition: 12 },
+      'a head that exists where none was expected: the stream moved',
+      [none, none, none, none, headAt(3), none],
+      verdict({ members: new Map([[1, { kind: 'stream-moved', actualVersion: 3 }]]) }),
     ],
     [
       'an event slot is taken: the stream moved, version unknown',
-      [none, none, none, failed()],
-      { kind: 'stream-moved', actualVersion: undefined, counterPosition: undefined },
+      [none, none, none, failed(), none, none],
+      verdict({ members: new Map([[0, { kind: 'stream-moved', actualVersion: undefined }]]) }),
     ],
     [
-      'TransactionConflict on the counter: contention',
-      [code('TransactionConflict'), none, none],
-      { kind: 'contention', counterPosition: undefined },
+      'TransactionConflict on the position claim: everyone pauses',
+      [code('TransactionConflict'), none, none, none, none, none],
+      verdict({ positionConflict: true }),
     ],
     [
-      'TransactionConflict on an event item: contention',
-      [none, none, code('TransactionConflict')],
-      { kind: 'contention', counterPosition: undefined },
+      "TransactionConflict on a member's event: that member's conflict",
+      [none, none, none, none, none, code('TransactionConflict')],
+      verdict({ members: new Map([[1, { kind: 'conflict' }]]) }),
     ],
     [
-      'throttled item: contention',
-      [none, code('ThrottlingError'), none],
-      { kind: 'contention', counterPosition: undefined },
+      'throttled head: conflict',
+      [none, code('ThrottlingError'), none, none, none, none],
+      verdict({ members: new Map([[0, { kind: 'conflict' }]]) }),
     ],
     [
-      'provisioned throughput exceeded on an item: contention',
-      [code('ProvisionedThroughputExceeded'), none, none],
-      { kind: 'contention', counterPosition: undefined },
+      'a validation error on an item: unexpected, naming code and index',
+      [none, none, code('ValidationError'), none, none, none],
+      verdict({ unexpected: ['ValidationError at item 2'] }),
     ],
     [
-      'a conflict and a moved head: the moved head is definite',
-      [code('TransactionConflict'), headAt(2), none],
-      { kind: 'stream-moved', actualVersion: 2, counterPosition: undefined },
+      'no reasons at all: unexpected',
+      undefined,
+      verdict({ unexpected: ['no cancellation reason'] }),
     ],
-    [
-      'a validation error on an item: failed, naming code and index',
-      [none, none, code('ValidationError')],
-      { kind: 'failed', codes: ['ValidationError at item 2'] },
-    ],
-    ['no reasons at all: failed', undefined, { kind: 'failed', codes: ['no cancellation reason'] }],
   ])('%s', (_name, reasons, expected) => {
-    // Act
-    const verdict = interpretCancellation(reasons);
-
-    // Assess
-    expect(verdict).toEqual(expected);
+    expect(interpretCancellation(reasons, actions, members)).toEqual(expected);
   });
 
   it('accepts unmarshalled items as well as raw attribute values', () => {
     // Prepare
     const reasons: CancellationReason[] = [
-      { Code: 'ConditionalCheckFailed', Item: { position: 9 } as never },
+      none,
       { Code: 'ConditionalCheckFailed', Item: { version: 4 } as never },
     ];
 
     // Act
-    const verdict = interpretCancellation(reasons);
+    const result = interpretCancellation(reasons, actions, members);
 
     // Assess
-    expect(verdict).toEqual({ kind: 'stream-moved', actualVersion: 4, counterPosition: 9 });
+    expect(result.members.get(0)).toEqual({ kind: 'stream-moved', actualVersion: 4 });
   });
 });

@@ -6,7 +6,8 @@ import type { AppendResult, RecordedEvent } from '../../src/types.js';
 import { createTestTables, streamId, useTestStore } from '../support/dynamodb.js';
 import { tableProbe } from './helpers.js';
 
-const db = useTestStore('append-concurrency');
+// Strict mode: these tests pin its promises (contiguous positions, an untouched counter on failure).
+const db = useTestStore('append-concurrency', { positionMode: 'strict' });
 
 /** One store per appender, as separate Lambdas would each have their own. */
 const newStore = () => new EventStore({ tableName: db.tables.eventsTable, client: db.client });

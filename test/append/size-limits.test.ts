@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventItemSize, itemSize } from '../../src/append/validate-append.js';
+import { appendFixedBytes, eventItemSize, itemSize } from '../../src/append/validate-append.js';
 import { AppendTooLargeError } from '../../src/errors.js';
 import { Limits } from '../../src/table.js';
 import type { NewEvent } from '../../src/types.js';
@@ -22,8 +22,9 @@ function eventOfItemSize(id: string, bytes: number, eventId: string): NewEvent {
 }
 const bigId = 'big-stream';
 const tooBigItem = eventOfItemSize(bigId, Limits.itemBytes + 1, 'big-1');
-// 11 x 390,000 + the counter item (48) + the head item (137 for this stream id) = 4,290,185.
+// 11 x 390,000 + the head item, the slot entry and the transaction's overhead.
 const fourMbPlus = Array.from({ length: 11 }, (_, i) => eventOfItemSize(bigId, 390_000, `e${i}`));
+const fourMbPlusSize = 11 * 390_000 + appendFixedBytes(bigId, createdAt);
 
 describe('appendToStream size limits (refused whole, never split)', () => {
   it.each<[string, string, NewEvent[], Omit<AppendTooLargeError, 'name' | 'stack' | 'cause'>]>([
@@ -61,9 +62,9 @@ describe('appendToStream size limits (refused whole, never split)', () => {
         code: 'AppendTooLarge',
         what: "The append's transaction",
         limit: 4_194_304,
-        size: 4_290_185,
+        size: fourMbPlusSize,
         unit: 'bytes',
-        message: "The append's transaction is 4290185 bytes; the limit is 4194304 bytes",
+        message: `The append's transaction is ${fourMbPlusSize} bytes; the limit is 4194304 bytes`,
       },
     ],
   ])(
@@ -86,16 +87,7 @@ describe('appendToStream size limits (refused whole, never split)', () => {
 
 describe('appendToStream at the limits (accepted by DynamoDB Local)', () => {
   const at4MiB = (id: string): NewEvent[] => {
-    const fixed =
-      itemSize({ PK: '$GLOBAL', SK: 'POSITION', position: 0 }) +
-      itemSize({
-        PK: `STREAM#${id}`,
-        SK: 'HEAD',
-        streamId: id,
-        version: 0,
-        createdAt,
-        updatedAt: createdAt,
-      });
+    const fixed = appendFixedBytes(id, createdAt);
     const ten = Array.from({ length: 10 }, (_, i) =>
       eventOfItemSize(id, Limits.itemBytes, `e${i}`),
     );

@@ -12,7 +12,8 @@ import { testClient, useTestStore } from '../support/dynamodb.js';
 import { recordQueries, type SentQuery } from '../support/sdk-spy.js';
 import { eventually, readEverything } from '../support/stream-events.js';
 
-const db = useTestStore('subscribe');
+// Strict mode: the assertions count index Queries, one per unsharded page.
+const db = useTestStore('subscribe', { positionMode: 'strict' });
 let checkpoints: ProjectionStore;
 const running: Subscription[] = [];
 

@@ -7,7 +7,8 @@ import { hidePosition, recordQueries } from '../support/sdk-spy.js';
 
 // DynamoDB Local's index is never behind, so these tests make it lag with a
 // middleware that takes a position out of the byPosition Query responses.
-const db = useTestStore('read-all-lag');
+// Strict mode: these tests pin its promises (contiguous positions, an untouched counter on failure).
+const db = useTestStore('read-all-lag', { positionMode: 'strict' });
 
 /** Five fresh events at positions first..first+4. */
 async function appendFive(): Promise<RecordedEvent[]> {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { localClient } from '../../local/dynamodb-local.js';
 import { createTables } from '../../src/create-tables.js';
 import { EventStore } from '../../src/event-store.js';
-import type { EventStoreOptions } from '../../src/types.js';
+import type { EventStoreOptions, PositionMode } from '../../src/types.js';
 
 export function testEndpoint(): string {
   return inject('dynamodbEndpoint');
@@ -32,10 +32,18 @@ export interface TestTables {
 }
 
 /** Each spec file creates its own tables (in beforeAll) and drops them (in afterAll). */
-export async function createTestTables(prefix: string, client = testClient()): Promise<TestTables> {
+export async function createTestTables(
+  prefix: string,
+  client = testClient(),
+  positionMode?: PositionMode,
+): Promise<TestTables> {
   const eventsTable = uniqueName(`${prefix}-events`);
   const readModelTable = uniqueName(`${prefix}-readmodels`);
-  await createTables(client, { eventsTable, readModelTable });
+  await createTables(client, {
+    eventsTable,
+    readModelTable,
+    ...(positionMode && { positionMode }),
+  });
   return {
     client,
     eventsTable,
@@ -55,7 +63,7 @@ export interface TestStore {
 }
 
 /**
- * The fixture most spec files share: fresh tables and an EventStore on them for
+ * The fixture most spec files share (`options.positionMode` also sets up the table in that mode): fresh tables and an EventStore on them for
  * the file, dropped and the client destroyed when it ends. Call it at the top of
  * the file, before the file's own hooks: vitest runs afterAll hooks in reverse,
  * so those see the tables created and finish (stop pollers...) before the drop.
@@ -67,7 +75,7 @@ export function useTestStore(
 ): TestStore {
   let fixture: { tables: TestTables; store: EventStore } | undefined;
   beforeAll(async () => {
-    const tables = await createTestTables(prefix);
+    const tables = await createTestTables(prefix, testClient(), options.positionMode);
     const store = new EventStore({
       ...options,
       tableName: tables.eventsTable,

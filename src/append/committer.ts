@@ -1,0 +1,166 @@
+import { backoffDelay } from '../backoff.js';
+import { ContentionRetriesExhaustedError } from '../errors.js';
+import type { AppendQueue, StoreContext } from '../store-context.js';
+import { Limits } from '../table.js';
+import type { AppendResult } from '../types.js';
+import { findBaseVersion } from './base-version.js';
+import { type BatchOutcome, commitBatch } from './commit-batch.js';
+import type { Pending, Requeue } from './pending.js';
+import type { PreparedAppend } from './validate-append.js';
+import { TRANSACTION_OVERHEAD_BYTES } from './validate-append.js';
+
+/** Versions this store committed last, per stream: the next `any` append starts there. */
+const KNOWN_VERSIONS_MAX = 10_000;
+
+/**
+ * Group commit: appends from one store share transactions. While one
+ * transaction is in flight, new appends queue; the next carries as many as fit
+ * (100 actions, 4 MB, one position claim for all). A lone caller waits for no
+ * timer. Two appends to one stream never share a transaction (DynamoDB refuses
+ * two actions on one item): the second waits for the next one.
+ *
+ * With group commit off, every append is its own transaction, all in flight at once.
+ */
+export class Committer implements AppendQueue {
+  readonly #queue: Pending[] = [];
+  readonly #known = new Map<string, number>();
+  #inFlight = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ctx: StoreContext) {}
+
+  async submit(append: PreparedAppend, timeoutMs: number): Promise<AppendResult> {
+    const base = await findBaseVersion(this.ctx, append);
+    if (base.kind === 'done') return base.result;
+    const now = Date.now();
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.#queue.push({
+        append,
+        baseVersion: base.version,
+        startedAt: now,
+        deadline: now + timeoutMs,
+        attempts: 0,
+        pauses: 0,
+        notBefore: now,
+        alone: false,
+        lastError: undefined,
+        resolve,
+        reject,
+      });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    const maxInFlight = this.ctx.groupCommit ? 1 : Number.POSITIVE_INFINITY;
+    while (this.#inFlight < maxInFlight) {
+      const batch = this.#take();
+      if (batch.length === 0) break;
+      this.#inFlight++;
+      void commitBatch(this.ctx, batch)
+        .then((outcome) => this.#settle(outcome))
+        .finally(() => {
+          this.#inFlight--;
+          this.#pump();
+        });
+    }
+    if (this.#inFlight < maxInFlight) this.#wakeForPaused();
+  }
+
+  /** The next transaction's members, in arrival order, as many as fit. */
+  #take(): Pending[] {
+    const now = Date.now();
+    const batch: Pending[] = [];
+    const streams = new Set<string>();
+    let actions = 1;
+    let bytes = TRANSACTION_OVERHEAD_BYTES;
+    for (let i = 0; i < this.#queue.length; ) {
+      const pending = this.#queue[i] as Pending;
+      const size = 1 + pending.append.events.length;
+      const fits =
+        pending.notBefore <= now &&
+        !streams.has(pending.append.streamId) &&
+        actions + size <= Limits.transactionActions &&
+        bytes + pending.append.bytes <= Limits.transactionBytes &&
+        !(pending.alone && batch.length > 0);
+      if (!fits) {
+        i++;
+        continue;
+      }
+      this.#queue.splice(i, 1);
+      this.#startFromKnown(pending);
+      batch.push(pending);
+      streams.add(pending.append.streamId);
+      actions += size;
+      bytes += pending.append.bytes;
+      if (pending.alone || !this.ctx.groupCommit) break;
+    }
+    return batch;
+  }
+
+  /** An `any` append starts at least where this store's own last commit left its stream. */
+  #startFromKnown(pending: Pending): void {
+    const { expectedVersion, streamId } = pending.append;
+    if (expectedVersion !== 'any' && expectedVersion !== 'stream_exists') return;
+    const known = this.#known.get(streamId);
+    if (known !== undefined && known > pending.baseVersion) pending.baseVersion = known;
+  }
+
+  #settle(outcome: BatchOutcome): void {
+    for (const { pending, result } of outcome.committed) {
+      this.#remember(pending.append.streamId, result.nextExpectedVersion);
+      pending.resolve(result);
+    }
+    for (const { pending, error } of outcome.failed) pending.reject(error);
+    for (const requeue of outcome.requeue) this.#requeue(requeue);
+  }
+
+  #remember(streamId: string, version: number): void {
+    this.#known.delete(streamId);
+    this.#known.set(streamId, version);
+    if (this.#known.size > KNOWN_VERSIONS_MAX) {
+      const oldest = this.#known.keys().next().value;
+      if (oldest !== undefined) this.#known.delete(oldest);
+    }
+  }
+
+  #requeue({ pending, pause, refreshBase, alone }: Requeue): void {
+    const now = Date.now();
+    if (alone) pending.alone = true;
+    const delay = pause ? backoffDelay(++pending.pauses, this.ctx.retry) : 0;
+    if (now + delay > pending.deadline || pending.attempts >= this.ctx.retry.maxAttempts) {
+      pending.reject(
+        new ContentionRetriesExhaustedError(pending.append.streamId, pending.attempts, {
+          cause: pending.lastError,
+          elapsedMs: now - pending.startedAt,
+        }),
+      );
+      return;
+    }
+    pending.notBefore = now + delay;
+    if (!refreshBase) {
+      this.#queue.push(pending);
+      return;
+    }
+    // The outcome of its last transaction is unknown: look again where the stream is.
+    findBaseVersion(this.ctx, pending.append).then(
+      (base) => {
+        if (base.kind === 'done') return pending.resolve(base.result);
+        pending.baseVersion = base.version;
+        this.#queue.push(pending);
+        this.#pump();
+      },
+      (error: unknown) => pending.reject(error),
+    );
+  }
+
+  #wakeForPaused(): void {
+    if (this.#timer || this.#queue.length === 0) return;
+    const next = Math.min(...this.#queue.map((p) => p.notBefore));
+    const delay = Math.max(0, next - Date.now());
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#pump();
+    }, delay);
+  }
+}
