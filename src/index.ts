@@ -15,12 +15,15 @@ export {
   DynamoDBFailureError,
   ErrorCode,
   EventStoreError,
+  PositionCounterMissingError,
+  PositionModeMismatchError,
   SnapshotNotFoundError,
   StreamNotFoundError,
   ValidationError,
   WrongExpectedVersionError,
 } from './errors.js';
 export { EventStore } from './event-store.js';
+export { type RepairOptions, repairPositionCounter } from './position/repair.js';
 export * from './projections/index.js';
 export { type EventItem, toEventItem, toRecordedEvent } from './records.js';
 export {
