@@ -83,7 +83,7 @@ async function untilHeld(running: RunningSimulation): Promise<void> {
 
 describe('transaction conflicts', () => {
   it('cancels a TransactWriteItems touching an item held by an in-flight one, with TransactionConflict at that action', async () => {
-    const { sim, client } = await simulate({ latencyMs: 300 });
+    const { sim, client } = await simulate({ latencyMs: 500 });
     const x = key('x');
     const y = key('y');
     const z = key('z');
@@ -125,7 +125,7 @@ describe('transaction conflicts', () => {
   });
 
   it('refuses a plain UpdateItem on an item held by a transaction with TransactionConflictException', async () => {
-    const { sim, client } = await simulate({ latencyMs: 300 });
+    const { sim, client } = await simulate({ latencyMs: 500 });
     const x = key('x');
     const transaction = client.send(new TransactWriteItemsCommand({ TransactItems: [put(x)] }));
     await untilHeld(sim);
