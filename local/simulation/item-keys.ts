@@ -97,11 +97,6 @@ export class ItemKeys {
     }
     return names;
   }
-
-  /** A table dropped and created again with another key schema must be described again. */
-  forget(): void {
-    this.#keyNames.clear();
-  }
 }
 
 function refOfAction(action: TransactAction): ItemRef | undefined {

@@ -7,6 +7,7 @@ import {
   ProvisionedThroughputExceededException,
   PutItemCommand,
   ThrottlingException,
+  TransactGetItemsCommand,
   TransactionCanceledException,
   TransactionConflictException,
   TransactWriteItemsCommand,
@@ -124,7 +125,7 @@ describe('transaction conflicts', () => {
     expect(sim.stats()).toMatchObject({ transactionsCancelledByConflict: 1, itemsHeld: 0 });
   });
 
-  it('refuses a plain UpdateItem on an item held by a transaction with TransactionConflictException', async () => {
+  it('refuses a plain UpdateItem (TransactionConflictException) and a TransactGetItems on an item held by a transaction, not a GetItem', async () => {
     const { sim, client } = await simulate({ latencyMs: 500 });
     const x = key('x');
     const transaction = client.send(new TransactWriteItemsCommand({ TransactItems: [put(x)] }));
@@ -138,10 +139,20 @@ describe('transaction conflicts', () => {
       }),
     );
 
+    const transactGet = client.send(
+      new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: table, Key: x } }] }),
+    );
+    const get = client.send(new GetItemCommand({ TableName: table, Key: x }));
+
     await expect(update).rejects.toBeInstanceOf(TransactionConflictException);
+    await expect(transactGet).rejects.toBeInstanceOf(TransactionCanceledException);
+    await expect(get).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
     await transaction;
     expect(await read(x)).toEqual(x);
-    expect(sim.stats().transactionConflictExceptions).toBe(1);
+    expect(sim.stats()).toMatchObject({
+      transactionConflictExceptions: 1,
+      transactGetsCancelledByConflict: 1,
+    });
   });
 
   it('commits overlapping transactions on different items, and queues plain writes to one item', async () => {
