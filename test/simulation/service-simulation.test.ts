@@ -84,7 +84,7 @@ async function untilHeld(running: RunningSimulation): Promise<void> {
 
 describe('transaction conflicts', () => {
   it('cancels a TransactWriteItems touching an item held by an in-flight one, with TransactionConflict at that action', async () => {
-    const { sim, client } = await simulate({ latencyMs: 500 });
+    const { sim, client } = await simulate({ latencyMs: 1000 });
     const x = key('x');
     const y = key('y');
     const z = key('z');
@@ -126,7 +126,7 @@ describe('transaction conflicts', () => {
   });
 
   it('refuses a plain UpdateItem (TransactionConflictException) and a TransactGetItems on an item held by a transaction, not a GetItem', async () => {
-    const { sim, client } = await simulate({ latencyMs: 500 });
+    const { sim, client } = await simulate({ latencyMs: 1000 });
     const x = key('x');
     const transaction = client.send(new TransactWriteItemsCommand({ TransactItems: [put(x)] }));
     await untilHeld(sim);
@@ -156,7 +156,7 @@ describe('transaction conflicts', () => {
   });
 
   it('commits overlapping transactions on different items, and queues plain writes to one item', async () => {
-    const { sim, client } = await simulate({ latencyMs: 100 });
+    const { sim, client } = await simulate({ latencyMs: 50 });
     const [x, y, z] = [key('x'), key('y'), key('z')];
     const counter = key('counter');
     await client.send(
