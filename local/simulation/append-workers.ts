@@ -42,7 +42,7 @@ export interface AppendWorkersOptions {
 export interface AppendWorkersResult {
   /** Every append, in the order each process reported them. */
   appends: AppendOutcome[];
-  /** From "go" to the last process's report. */
+  /** From "go" to the last process's report (with `durationMs`, appends still running then finish first). */
   wallMs: number;
   /** Appends attempted (ok or not) per second of wall time. */
   appendsPerSecond: number;

@@ -19,8 +19,6 @@ export interface FaultOptions {
   seed?: number;
 }
 
-export type FaultDecision = 'throttle' | 'lose-reply' | undefined;
-
 /** Decides, request by request, which fault (if any) it gets. */
 export class Faults {
   #options: FaultOptions = {};
@@ -44,25 +42,26 @@ export class Faults {
     return this.#options.throttleError ?? 'ThrottlingException';
   }
 
-  decide(operation: string): FaultDecision {
+  /** Asked when a request arrives: a throttled request does not run. */
+  throttles(operation: string): boolean {
     const o = this.#options;
-    if (applies(o.throttleOperations, operation)) {
-      if (this.#throttlesLeft > 0) {
-        this.#throttlesLeft--;
-        return 'throttle';
-      }
-      if ((o.throttleRate ?? 0) > 0 && this.#random() < (o.throttleRate ?? 0)) return 'throttle';
+    if (!applies(o.throttleOperations, operation)) return false;
+    if (this.#throttlesLeft > 0) {
+      this.#throttlesLeft--;
+      return true;
     }
-    if (applies(o.lostReplyOperations, operation)) {
-      if (this.#lostRepliesLeft > 0) {
-        this.#lostRepliesLeft--;
-        return 'lose-reply';
-      }
-      if ((o.lostReplyRate ?? 0) > 0 && this.#random() < (o.lostReplyRate ?? 0)) {
-        return 'lose-reply';
-      }
+    return (o.throttleRate ?? 0) > 0 && this.#random() < (o.throttleRate ?? 0);
+  }
+
+  /** Asked when a request that ran is about to be answered. */
+  losesReply(operation: string): boolean {
+    const o = this.#options;
+    if (!applies(o.lostReplyOperations, operation)) return false;
+    if (this.#lostRepliesLeft > 0) {
+      this.#lostRepliesLeft--;
+      return true;
     }
-    return undefined;
+    return (o.lostReplyRate ?? 0) > 0 && this.#random() < (o.lostReplyRate ?? 0);
   }
 }
 

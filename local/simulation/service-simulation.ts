@@ -106,12 +106,11 @@ export async function startServiceSimulation(
     const { latencyMs, latencyBeforeShare, perItemWriteMs } = settings;
     const before = latencyMs * latencyBeforeShare;
     const after = latencyMs - before;
-    const fault = faults.decide(operation);
     const refuse = async (reply: SimulatedReply) => {
       await wait(latencyMs);
       send(res, reply);
     };
-    if (fault === 'throttle') {
+    if (faults.throttles(operation)) {
       stats.throttles++;
       return refuse(throttled(faults.throttleError));
     }
@@ -137,7 +136,7 @@ export async function startServiceSimulation(
       const forward = () => forwarder.send(req.headers, body);
       const reply = item ? await writeQueue.run(item, perItemWriteMs, forward) : await forward();
       await wait(after);
-      if (fault === 'lose-reply') {
+      if (faults.losesReply(operation)) {
         stats.lostReplies++;
         req.socket.destroy();
         return;
