@@ -1,0 +1,66 @@
+import type { JsonValue } from '../../src/types.js';
+
+/** Which stream each append goes to. */
+export type StreamChoice =
+  /** A new stream per append: only the global counter is shared. */
+  | 'distinct'
+  /** One stream for every writer of every process. */
+  | 'shared'
+  /** This many streams, writers taking them in turn. */
+  | number;
+
+/** `'any'`: no condition. `'exact'`: the version the writer last saw for the stream (0 at first; a WrongExpectedVersion tells it the actual one). */
+export type ExpectedVersionMode = 'any' | 'exact';
+
+/** What one worker process runs, sent by the parent. */
+export interface WorkerPlan {
+  endpoint: string;
+  tableName: string;
+  processIndex: number;
+  writers: number;
+  /** Appends per writer; or keep appending for `durationMs`. */
+  appendsPerWriter?: number;
+  durationMs?: number;
+  eventsPerAppend: number;
+  streams: StreamChoice;
+  expectedVersion: ExpectedVersionMode;
+  storeOptions: { [key: string]: JsonValue };
+  /** Event ids are `${eventIdPrefix}-${process}-${writer}-${append}-${event}`; stream ids start with it too. */
+  eventIdPrefix: string;
+}
+
+/** One append as its writer saw it. */
+export interface AppendOutcome {
+  processIndex: number;
+  writerIndex: number;
+  streamId: string;
+  eventIds: string[];
+  ok: boolean;
+  nextExpectedVersion?: number;
+  firstPosition?: number;
+  lastPosition?: number;
+  /** The store error's `code`, else the error's name. */
+  errorCode?: string;
+  errorMessage?: string;
+  latencyMs: number;
+  /** When it started, in ms after "go". */
+  startedAtMs: number;
+}
+
+export type ToWorker = { kind: 'plan'; plan: WorkerPlan } | { kind: 'go' };
+export type FromWorker =
+  | { kind: 'ready' }
+  | { kind: 'done'; appends: AppendOutcome[] }
+  | { kind: 'failed'; error: string };
+
+export function streamFor(
+  plan: Pick<WorkerPlan, 'streams' | 'eventIdPrefix' | 'processIndex' | 'writers'>,
+  writerIndex: number,
+  appendIndex: number,
+): string {
+  const { streams, eventIdPrefix: prefix, processIndex: p } = plan;
+  if (streams === 'distinct') return `${prefix}-${p}-${writerIndex}-${appendIndex}`;
+  if (streams === 'shared') return `${prefix}-shared`;
+  const writer = p * plan.writers + writerIndex;
+  return `${prefix}-${(writer + appendIndex) % streams}`;
+}
