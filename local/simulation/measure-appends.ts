@@ -11,6 +11,8 @@ const usage = `Usage: npx tsx local/simulation/measure-appends.ts [options]
   --latency-ms 10
   --events 1             events per append
   --warmup-ms 2000       one writer first, not reported (DynamoDB Local's JIT)
+  --mode reserved        the position mode of each run's table (reserved | strict)
+  --group-commit true    EventStore groupCommit (true | false)
   --target <url>         a running DynamoDB Local (default: start one, in memory)`;
 
 /**
@@ -28,6 +30,8 @@ async function main(argv: string[]): Promise<void> {
       events: { type: 'string', default: '1' },
       'warmup-ms': { type: 'string', default: '2000' },
       target: { type: 'string' },
+      mode: { type: 'string', default: 'reserved' },
+      'group-commit': { type: 'string', default: 'true' },
       help: { type: 'boolean' },
     },
   });
@@ -45,7 +49,10 @@ async function main(argv: string[]): Promise<void> {
     for (const shape of warmup > 0 ? ['warmup', ...shapes] : shapes) {
       const [processes, writers] = shape === 'warmup' ? [1, 1] : shape.split('x').map(Number);
       const tableName = `measure-${randomUUID().slice(0, 8)}`;
-      await createTables(client, { eventsTable: tableName });
+      await createTables(client, {
+        eventsTable: tableName,
+        positionMode: values.mode === 'strict' ? 'strict' : 'reserved',
+      });
       sim.reset();
       const run = await runAppendWorkers({
         endpoint: sim.endpoint,
@@ -55,6 +62,7 @@ async function main(argv: string[]): Promise<void> {
         durationMs: shape === 'warmup' ? warmup : Number(values['duration-ms']),
         eventsPerAppend: Number(values.events),
         eventIdPrefix: randomUUID().slice(0, 8),
+        storeOptions: { groupCommit: values['group-commit'] !== 'false' },
       });
       if (shape === 'warmup') continue;
       const latencies = run.appends.map((a) => a.latencyMs).sort((a, b) => a - b);
