@@ -63,6 +63,7 @@ async function expectSetupError(started: Promise<LocalRuntime>, message: string)
 const append = (url: string, id: string, type: string) =>
   fetch(`${url}/streams/${id}/events`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ events: [{ type, data: { type } }] }),
   });
 
