@@ -6,6 +6,8 @@ export const HttpErrorCode = {
   MethodNotAllowed: 'MethodNotAllowed',
   MalformedJson: 'MalformedJson',
   PayloadTooLarge: 'PayloadTooLarge',
+  /** Only the local server answers it: a write a web page made a browser send. */
+  CrossSiteRequest: 'CrossSiteRequest',
   InternalError: 'InternalError',
 } as const;
 
@@ -34,6 +36,7 @@ export const httpStatusByCode: Record<ErrorCode | HttpErrorCode, number> = {
   [HttpErrorCode.RouteNotFound]: 404,
   [HttpErrorCode.MethodNotAllowed]: 405,
   [HttpErrorCode.PayloadTooLarge]: 413,
+  [HttpErrorCode.CrossSiteRequest]: 403,
   [HttpErrorCode.InternalError]: 500,
 };
 
@@ -53,8 +56,8 @@ export const routeNotFound = (method: string, path: string): HttpError =>
   new HttpError(
     HttpErrorCode.RouteNotFound,
     `No route for ${method} ${path}. Routes: POST|GET /streams/{streamId}/events, GET /streams/{streamId}, ` +
-      'GET /streams/{streamId}/snapshot, GET /events, GET /projections/{name}, GET /projections/{name}/{key}, ' +
-      'GET /health (encode a "/" inside a stream id as %2F)',
+      'GET /streams/{streamId}/snapshot, the same on /stream/events, /stream, /stream/snapshot with ?streamId=, ' +
+      'GET /events, GET /projections/{name}, GET /projections/{name}/{key}, GET /projection?name=&key=, GET /health',
   );
 
 export const methodNotAllowed = (method: string, path: string, allowed: string[]): HttpError =>
@@ -71,6 +74,13 @@ export const payloadTooLarge = (size: number, limit: number): HttpError =>
   new HttpError(
     HttpErrorCode.PayloadTooLarge,
     `body is ${size} bytes; the limit is ${limit} bytes (one append is one DynamoDB transaction of at most 4 MB)`,
+  );
+
+export const crossSiteRefused = (reason: string): HttpError =>
+  new HttpError(
+    HttpErrorCode.CrossSiteRequest,
+    `The local event store takes no writes from web pages; this one was refused because ${reason}. ` +
+      'curl, the SDK and other clients that are not browsers are not affected',
   );
 
 export interface ErrorReply {

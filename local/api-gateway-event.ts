@@ -22,12 +22,16 @@ const TEXT_TYPES =
 
 /**
  * Pure: the event API Gateway (HTTP API, payload 2.0, `$default` route and
- * stage) would give the Lambda for this request.
+ * stage) would give the Lambda for this request. Like HTTP API, it hands over
+ * `rawPath` percent-decoded (`%2F` arrives as `/`, `%25` as `%`), and a
+ * decoded `?` or `#` ends the path; the query string stays as sent.
  */
 export function toApiGatewayEvent(request: IncomingRequest): APIGatewayProxyEventV2 {
-  const queryAt = request.url.indexOf('?');
-  const rawPath = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
-  const rawQueryString = queryAt === -1 ? '' : request.url.slice(queryAt + 1).split('#')[0]!;
+  const url = request.url.split('#')[0]!;
+  const queryAt = url.indexOf('?');
+  const sentPath = queryAt === -1 ? url : url.slice(0, queryAt);
+  const rawPath = decodePath(sentPath);
+  const rawQueryString = queryAt === -1 ? '' : url.slice(queryAt + 1);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     // API Gateway joins repeated headers with commas and moves cookies to their own field.
@@ -72,6 +76,22 @@ export function toApiGatewayEvent(request: IncomingRequest): APIGatewayProxyEven
       body: request.body.toString(isBase64Encoded ? 'base64' : 'utf8'),
     }),
   };
+}
+
+/**
+ * Decodes every run of escapes that is valid UTF-8 and leaves a broken one
+ * as sent (an assumption: how HTTP API treats `%FF` is not documented), then
+ * cuts the path at a decoded `?` or `#`.
+ */
+export function decodePath(sentPath: string): string {
+  const decoded = sentPath.replace(/(%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+  return decoded.split(/[?#]/)[0]!;
 }
 
 const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');

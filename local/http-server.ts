@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { LambdaPayload } from '../lambdas/api/page-budget.js';
+import { crossSiteRefused, toErrorReply } from '../lambdas/http-errors.js';
 import {
   fromApiGatewayResult,
   type OutgoingResponse,
   toApiGatewayEvent,
 } from './api-gateway-event.js';
+import { crossSiteWrite, originsOf } from './cross-site.js';
 import { LocalSetupError } from './dynamodb-local.js';
 
 export type LambdaHttpHandler = (
@@ -22,6 +25,8 @@ export interface HttpServerOptions {
   handler: LambdaHttpHandler;
   /** API Gateway HTTP APIs refuse larger requests themselves. Default 10 MB. */
   maxPayloadBytes?: number;
+  /** Lambda's payload limit, on the event and on the result. Default 6 MB. */
+  maxLambdaPayloadBytes?: number;
 }
 
 export interface RunningHttpServer {
@@ -37,11 +42,15 @@ const API_GATEWAY_MAX_PAYLOAD = 10 * 1024 * 1024;
  * payload 2.0 event, each result becomes the response.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const maxPayload = options.maxPayloadBytes ?? API_GATEWAY_MAX_PAYLOAD;
-  const server = createServer((req, res) => {
-    void serve(req, res, options.handler, maxPayload);
-  });
+  const limits = {
+    request: options.maxPayloadBytes ?? API_GATEWAY_MAX_PAYLOAD,
+    lambda: options.maxLambdaPayloadBytes ?? LambdaPayload.maxBytes,
+  };
   const host = options.host ?? '127.0.0.1';
+  let ownOrigins: ReadonlySet<string> = new Set();
+  const server = createServer((req, res) => {
+    void serve(req, res, options.handler, limits, ownOrigins);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(toSetupError(error, options.port)),
@@ -50,6 +59,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  ownOrigins = originsOf(host, port);
   return {
     url: `http://${host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host}:${port}`,
     port,
@@ -61,14 +71,23 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   handler: LambdaHttpHandler,
-  maxPayload: number,
+  limits: { request: number; lambda: number },
+  ownOrigins: ReadonlySet<string>,
 ): Promise<void> {
   const requestId = randomUUID();
   let response: OutgoingResponse;
   try {
-    const body = await readBody(req, maxPayload);
+    const body = await readBody(req, limits.request);
+    const crossSite = crossSiteWrite(req.method ?? 'GET', req.headers, ownOrigins);
     if (body === undefined) {
       response = gatewayMessage(413, 'Request Entity Too Large');
+    } else if (crossSite) {
+      const reply = toErrorReply(crossSiteRefused(crossSite), requestId);
+      response = {
+        statusCode: reply.status,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: Buffer.from(JSON.stringify(reply.body)),
+      };
     } else {
       const event = toApiGatewayEvent({
         method: req.method ?? 'GET',
@@ -79,7 +98,7 @@ async function serve(
         requestId,
         timeEpoch: Date.now(),
       });
-      response = fromApiGatewayResult(await handler(event, lambdaContext(requestId)));
+      response = await invoke(handler, event, requestId, limits.lambda);
     }
   } catch (error) {
     // What API Gateway answers when the function itself fails.
@@ -93,6 +112,28 @@ async function serve(
     'content-length': String(response.body.length),
   });
   res.end(response.body);
+}
+
+/**
+ * Lambda's 6 MB applies to the event (where the body is escaped as a JSON
+ * string, or base64-encoded: a 4 MB body can pass it) and to the result;
+ * HTTP API answers what it answers for each.
+ */
+async function invoke(
+  handler: LambdaHttpHandler,
+  event: APIGatewayProxyEventV2,
+  requestId: string,
+  maxBytes: number,
+): Promise<OutgoingResponse> {
+  if (Buffer.byteLength(JSON.stringify(event), 'utf8') > maxBytes) {
+    return gatewayMessage(413, 'Request Entity Too Large');
+  }
+  const result = await handler(event, lambdaContext(requestId));
+  if (Buffer.byteLength(JSON.stringify(result) ?? '', 'utf8') > maxBytes) {
+    console.error(`local API: the response to ${event.rawPath} is over Lambda's ${maxBytes} bytes`);
+    return gatewayMessage(500, 'Internal Server Error');
+  }
+  return fromApiGatewayResult(result);
 }
 
 /** `undefined` when over the limit; the rest is still read, so the client gets to see the 413. */

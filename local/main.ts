@@ -13,6 +13,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const runtime = await startLocalRuntime({
     port: readPort(env.PORT),
+    // 127.0.0.1 unless told otherwise: the API has no authentication.
+    ...(env.HOST && { host: env.HOST }),
     dataDir: env.DATA_DIR || runtimeDefaults.dataDir,
     endpoint: env[EnvVar.dynamodbEndpoint] || undefined,
     eventsTable: env[EnvVar.eventsTable] || runtimeDefaults.eventsTable,

@@ -6,6 +6,7 @@ import { createTables } from '../src/create-tables.js';
 import { EventStore } from '../src/event-store.js';
 import { ProjectionStore } from '../src/projections/projection-store.js';
 import { corruptedDataDir, prepareDataDir, sqliteReason } from './data-dir.js';
+import { lockDataDir } from './data-lock.js';
 import {
   DynamoDbLocalFailingError,
   fastStartJvmArgs,
@@ -139,9 +140,22 @@ async function startDatabase(
   }
   const dir = dataDir as string;
   prepareDataDir(dir);
+  // Before Java starts: a second runtime on the folder stops here, at no cost.
+  const lock = lockDataDir(dir);
   try {
-    return await startDynamoDbLocal({ dbPath: dir, jvmArgs: fastStartJvmArgs });
+    const database = await startDynamoDbLocal({ dbPath: dir, jvmArgs: fastStartJvmArgs });
+    return {
+      ...database,
+      stop: async () => {
+        try {
+          await database.stop();
+        } finally {
+          lock.release();
+        }
+      },
+    };
   } catch (error) {
+    lock.release();
     if (error instanceof DynamoDbLocalFailingError) {
       throw corruptedDataDir(dir, sqliteReason(error.detail));
     }

@@ -1,6 +1,7 @@
 import { aggregateStream } from './aggregate-stream.js';
 import { appendToStream } from './append/append-to-stream.js';
 import { readAll } from './read/read-all.js';
+import { readAllPage } from './read/read-all-page.js';
 import { readStream } from './read/read-stream.js';
 import { getStreamHead } from './read/stream-head.js';
 import { getSnapshot, saveSnapshot } from './snapshots.js';
@@ -13,6 +14,8 @@ import type {
   EventStoreOptions,
   NewEvent,
   ReadAllOptions,
+  ReadAllPageOptions,
+  ReadAllPageResult,
   ReadStreamOptions,
   RecordedEvent,
   SaveSnapshotInput,
@@ -52,6 +55,15 @@ export class EventStore {
   /** The global `$all` stream in position order, never skipping a committed position. */
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     return readAll(this.#ctx, options);
+  }
+
+  /**
+   * One page of `$all` with a bounded cost: at most `maxExamined` items looked
+   * at (default 5,000), so a rare filter answers with few or no events and a
+   * `nextPosition` to go on from, instead of scanning the whole store.
+   */
+  readAllPage(options: ReadAllPageOptions = {}): Promise<ReadAllPageResult> {
+    return readAllPage(this.#ctx, options);
   }
 
   /** `undefined` when the stream does not exist. */

@@ -66,6 +66,8 @@ export const Limits = {
   streamIdBytes: 512,
   eventTypeChars: 256,
   eventIdChars: 128,
+  /** Nesting of `data` and `metadata`: deeper JSON would overflow the stack of whatever walks it. */
+  jsonDepth: 100,
   /** Events per `$all` index partition: bounds each partition's size and heat. */
   positionPageSize: 1000,
   /** Digits of a zero-padded version in a sort key: 12 keeps lexical = numeric order. */

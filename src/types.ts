@@ -78,6 +78,32 @@ export interface ReadAllOptions {
   streamPrefix?: string;
 }
 
+export interface ReadAllPageOptions {
+  /** Inclusive; default 1. */
+  fromPosition?: number;
+  /** The most events to return; default 100. */
+  limit?: number;
+  /** Only events of these types. */
+  eventTypes?: readonly string[];
+  /** Only events whose stream id starts with this. */
+  streamPrefix?: string;
+  /** The most `$all` items to look at, matching or not; default 5,000. Bounds the cost of one call. */
+  maxExamined?: number;
+  /** Stop before the events' sizes would add up past this (the first event is always returned). Default: no bound. */
+  maxBytes?: number;
+  /** An event's size for `maxBytes`; default the UTF-8 bytes of its JSON. */
+  sizeOf?: (event: RecordedEvent) => number;
+}
+
+export interface ReadAllPageResult {
+  events: RecordedEvent[];
+  /**
+   * Where the next call starts (pass it as `fromPosition`); undefined when the
+   * read reached the end of `$all`. It moves forward even when `events` is empty.
+   */
+  nextPosition: number | undefined;
+}
+
 export interface StreamHead {
   streamId: string;
   version: number;

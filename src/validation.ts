@@ -50,6 +50,14 @@ export const eventIdSchema = z
 
 /** Accepts exactly the values that JSON round-trips unchanged, and says where one is not. */
 export const jsonValueSchema = z.unknown().superRefine((value, ctx) => {
+  // Checked first and without recursion: the walk below recurses, as does JSON.stringify.
+  if (nestedDeeperThan(value, Limits.jsonDepth)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be nested at most ${Limits.jsonDepth} arrays or objects deep (got deeper)`,
+    });
+    return;
+  }
   const problem = findNonJson(value, []);
   if (problem) {
     ctx.addIssue({
@@ -176,6 +184,20 @@ function joinPath(root: string, path: readonly PropertyKey[]): string {
     out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
   }
   return out;
+}
+
+/** Iterative, so that it cannot overflow the stack it protects. */
+function nestedDeeperThan(root: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[root, 0]];
+  const seen = new Set<object>();
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    if (depth >= max) return true;
+    seen.add(value);
+    for (const inner of Object.values(value)) pending.push([inner, depth + 1]);
+  }
+  return false;
 }
 
 // `ancestors` holds the objects on the path from the root: meeting one again

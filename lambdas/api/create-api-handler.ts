@@ -4,8 +4,10 @@ import { ErrorCode, EventStoreError } from '../../src/errors.js';
 import { toErrorReply } from '../http-errors.js';
 import type { ApiDeps } from './deps.js';
 import { ApiMetric, MetricUnit } from './observability.js';
+import { requestPath } from './paths.js';
+import { parseQueryString } from './request.js';
 import { type ApiResult, json } from './responses.js';
-import { matchRoute, routedPath } from './router.js';
+import { matchRoute } from './router.js';
 import { routes } from './routes.js';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context?: Context) => Promise<ApiResult>;
@@ -21,14 +23,16 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     const started = Date.now();
     const requestId = event.requestContext?.requestId || context?.awsRequestId || randomUUID();
     const method = event.requestContext?.http?.method ?? 'GET';
-    const path = routedPath(event);
+    let path = event.rawPath;
     let route: string | undefined;
     let result: ApiResult;
     let errorCode: string | undefined;
     try {
+      path = requestPath(event);
+      const query = parseQueryString(event.rawQueryString ?? '');
       const match = matchRoute(routes, method, path);
       route = `${match.route.method} ${match.route.path}`;
-      result = await match.route.handle({ event, rawParams: match.rawParams }, deps);
+      result = await match.route.handle({ event, params: match.params, query }, deps);
     } catch (error) {
       const reply = toErrorReply(error, requestId);
       errorCode = reply.body.error;

@@ -12,7 +12,13 @@ import type { ProjectionReader } from './projection-routes.js';
 /** The store operations the API calls; a test can hand in anything with this shape. */
 export type ApiStore = Pick<
   EventStore,
-  'appendToStream' | 'readStream' | 'readAll' | 'getStreamHead' | 'streamExists' | 'getSnapshot'
+  | 'appendToStream'
+  | 'readStream'
+  | 'readAll'
+  | 'readAllPage'
+  | 'getStreamHead'
+  | 'streamExists'
+  | 'getSnapshot'
 >;
 
 export interface ApiDeps {
@@ -23,6 +29,10 @@ export interface ApiDeps {
   projections?: ProjectionReader | undefined;
   /** Default MAX_BODY_BYTES (4 MiB, one transaction's worth). */
   maxBodyBytes?: number;
+  /** Bytes a list response may hold (see PageBudget). Default 5 MiB; tests shrink it. */
+  pageBudgetBytes?: number;
+  /** Index items a filtered `GET /events` may examine (see AllEventsScan). Default 5,000; tests shrink it. */
+  maxExamined?: number;
 }
 
 /** What runs in Lambda: configuration from the environment, read once at cold start. */

@@ -1,9 +1,9 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { DocumentNotFoundError, ValidationError } from '../../src/errors.js';
-import type { ProjectionStore } from '../../src/projections/projection-store.js';
-import { describe } from '../../src/validation.js';
-import { readQuery } from './request.js';
+import { DocumentNotFoundError } from '../../src/errors.js';
+import { cursorAfter, type ProjectionStore } from '../../src/projections/projection-store.js';
+import { describe, parse } from '../../src/validation.js';
+import { PageBudget, takeWithinBudget } from './page-budget.js';
+import { type ApiRequest, readPathTarget, readQuery, takeQueryTarget } from './request.js';
 import { type ApiResult, json } from './responses.js';
 import type { RouteDefinition } from './router.js';
 
@@ -13,53 +13,31 @@ export type ProjectionReader = Pick<ProjectionStore, 'get' | 'list'>;
 export interface ProjectionRouteDeps {
   /** Unset when the API runs without a read-model table: every document is then absent. */
   projections?: ProjectionReader | undefined;
-}
-
-/** The shape of routes.ts's ApiRequest, spelt here so routes.ts can import this file without a cycle. */
-interface ProjectionRequest {
-  event: APIGatewayProxyEventV2;
-  rawParams: Record<string, string>;
+  /** See ApiDeps.pageBudgetBytes. */
+  pageBudgetBytes?: number;
 }
 
 type ProjectionRouteHandler = (
-  request: ProjectionRequest,
+  request: ApiRequest,
   deps: ProjectionRouteDeps,
 ) => Promise<ApiResult>;
 
-// Projection names are the same characters defineProjection allows; keys are DynamoDB sort keys.
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+// Projection names are the same characters defineProjection allows (all safe in a path);
+// keys are DynamoDB sort keys.
+const nameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+  error: (issue) =>
+    `must be 1..128 letters, digits, '.', '_' or '-' (got ${describe(issue.input)})`,
+});
 const KEY_MAX_BYTES = 1024;
-
-function readSegment(raw: string, field: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new ValidationError(
-      field,
-      `must be percent-encoded UTF-8 in the path (got ${describe(raw)})`,
-    );
-  }
-}
-
-function readName(request: ProjectionRequest): string {
-  const name = readSegment(request.rawParams.name ?? '', 'projection');
-  if (!NAME.test(name)) {
-    throw new ValidationError(
-      'projection',
-      `must be 1..128 letters, digits, '.', '_' or '-' (got ${describe(name)})`,
-    );
-  }
-  return name;
-}
-
-function readKey(request: ProjectionRequest): string {
-  const key = readSegment(request.rawParams.key ?? '', 'key');
+const keySchema = z.string().superRefine((key, ctx) => {
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes === 0 || bytes > KEY_MAX_BYTES) {
-    throw new ValidationError('key', `must be 1..${KEY_MAX_BYTES} UTF-8 bytes (got ${bytes})`);
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be 1..${KEY_MAX_BYTES} UTF-8 bytes (got ${bytes})`,
+    });
   }
-  return key;
-}
+});
 
 const listQuerySchema = z.object({
   limit: z
@@ -75,35 +53,71 @@ const listQuerySchema = z.object({
   cursor: z.string().min(1).optional(),
 });
 
+async function getDocument(
+  name: string,
+  key: string,
+  { projections }: ProjectionRouteDeps,
+): Promise<ApiResult> {
+  const document = await projections?.get(name, key);
+  if (!document) throw new DocumentNotFoundError(name, key);
+  return json(200, document);
+}
+
 /**
- * `GET /projections/{name}/{key}`: one read-model document (404 DocumentNotFound when absent).
- * `GET /projections/{name}`: its documents in key order, `limit` and `cursor` to page.
+ * `GET /projections/{name}/{key}`: one read-model document (404 DocumentNotFound
+ * when absent); the key is everything after the name, and a key the path
+ * cannot carry goes in `GET /projection?name=&key=`.
+ * `GET /projections/{name}`: its documents in key order, `limit` and `cursor` to
+ * page, cut short of the page byte budget.
  */
 export const projectionRoutes: readonly RouteDefinition<ProjectionRouteHandler>[] = [
   {
     method: 'GET',
-    path: '/projections/{name}/{key}',
-    handle: async (request, { projections }) => {
-      const name = readName(request);
-      const key = readKey(request);
-      const document = await projections?.get(name, key);
-      if (!document) throw new DocumentNotFoundError(name, key);
-      return json(200, document);
+    path: '/projections/{name}/{key+}',
+    handle: async (request, deps) => {
+      const name = parse(nameSchema, request.params.name ?? '', 'projection');
+      const key = readPathTarget(
+        request.params.key ?? '',
+        'key',
+        keySchema,
+        `/projection?name=${name}&key=<key>`,
+      );
+      return getDocument(name, key, deps);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/projection',
+    handle: async (request, deps) => {
+      const name = takeQueryTarget(request.query, 'name', nameSchema);
+      const key = takeQueryTarget(request.query, 'key', keySchema);
+      return getDocument(name, key, deps);
     },
   },
   {
     method: 'GET',
     path: '/projections/{name}',
-    handle: async (request, { projections }) => {
-      const name = readName(request);
-      const query = readQuery(request.event, { single: ['limit', 'cursor'] }, listQuerySchema);
-      const page = projections
-        ? await projections.list(name, {
-            limit: query.limit,
-            ...(query.cursor && { cursor: query.cursor }),
-          })
-        : { documents: [], cursor: undefined };
-      return json(200, { documents: page.documents, nextCursor: page.cursor ?? null });
+    handle: async (request, { projections, pageBudgetBytes }) => {
+      const name = parse(nameSchema, request.params.name ?? '', 'projection');
+      const query = readQuery(request.query, { single: ['limit', 'cursor'] }, listQuerySchema);
+      if (!projections) return json(200, { documents: [], nextCursor: null });
+      const listed = await projections.list(name, {
+        limit: query.limit,
+        ...(query.cursor && { cursor: query.cursor }),
+      });
+      // A page of DynamoDB is 1 MB of items, but their JSON, escaped once more, can be larger.
+      const { page, next } = await takeWithinBudget(
+        toAsync(listed.documents),
+        query.limit,
+        pageBudgetBytes ?? PageBudget.bytes,
+      );
+      const last = page.at(-1);
+      const nextCursor = next && last ? cursorAfter(last.key) : (listed.cursor ?? null);
+      return json(200, { documents: page, nextCursor });
     },
   },
 ];
+
+async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}

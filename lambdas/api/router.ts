@@ -1,23 +1,27 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { methodNotAllowed, routeNotFound } from '../http-errors.js';
 
 export interface RouteDefinition<Handler> {
   method: string;
-  /** `/streams/{streamId}/events`: `{name}` matches one path segment, still percent-encoded. */
+  /**
+   * Matched against the decoded path: `{name}` is one segment, `{name+}` one
+   * or more (`/streams/{streamId+}/events` takes everything between
+   * `/streams/` and the last `/events`). Routes sharing a template are one
+   * resource; the first template in the list that matches wins.
+   */
   path: string;
   handle: Handler;
 }
 
 export interface RouteMatch<Handler> {
   route: RouteDefinition<Handler>;
-  /** Raw (percent-encoded) segments by name: decoding and validation belong to the route. */
-  rawParams: Record<string, string>;
+  /** Path parameters, decoded; checking them belongs to the route. */
+  params: Record<string, string>;
 }
 
 /**
- * Routes on `rawPath`, never on `pathParameters` or `routeKey`, so the handler
- * answers the same behind `$default`, `ANY /{proxy+}` or per-route integrations,
- * and a `%2F` inside a stream id stays inside its segment.
+ * Routes on the decoded path (see requestPath), never on `pathParameters` or
+ * `routeKey`, so the handler answers the same behind `$default`,
+ * `ANY /{proxy+}`, per-route integrations or a Function URL.
  */
 export function matchRoute<Handler>(
   routes: readonly RouteDefinition<Handler>[],
@@ -25,19 +29,38 @@ export function matchRoute<Handler>(
   path: string,
 ): RouteMatch<Handler> {
   const segments = path.split('/');
-  const allowed: string[] = [];
-  for (const route of routes) {
-    const rawParams = matchPath(route.path.split('/'), segments);
-    if (!rawParams) continue;
-    if (route.method === method) return { route, rawParams };
-    allowed.push(route.method);
+  for (const candidate of routes) {
+    const params = matchPath(candidate.path.split('/'), segments);
+    if (!params) continue;
+    const resource = routes.filter((route) => route.path === candidate.path);
+    const route = resource.find((r) => r.method === method);
+    if (route) return { route, params };
+    throw methodNotAllowed(
+      method,
+      path,
+      resource.map((r) => r.method),
+    );
   }
-  if (allowed.length > 0) throw methodNotAllowed(method, path, allowed);
   throw routeNotFound(method, path);
 }
 
 function matchPath(template: string[], segments: string[]): Record<string, string> | undefined {
-  if (template.length !== segments.length) return undefined;
+  const greedyAt = template.findIndex((part) => part.endsWith('+}'));
+  if (greedyAt === -1) {
+    return template.length === segments.length ? matchParts(template, segments) : undefined;
+  }
+  const after = template.length - greedyAt - 1;
+  // The greedy parameter takes at least one segment.
+  if (segments.length < template.length) return undefined;
+  const head = matchParts(template.slice(0, greedyAt), segments.slice(0, greedyAt));
+  const tail = matchParts(template.slice(greedyAt + 1), segments.slice(segments.length - after));
+  if (!head || !tail) return undefined;
+  const name = (template[greedyAt] as string).slice(1, -2);
+  const value = segments.slice(greedyAt, segments.length - after).join('/');
+  return { ...head, ...tail, [name]: value };
+}
+
+function matchParts(template: string[], segments: string[]): Record<string, string> | undefined {
   const params: Record<string, string> = {};
   for (const [i, part] of template.entries()) {
     const segment = segments[i] as string;
@@ -45,17 +68,4 @@ function matchPath(template: string[], segments: string[]): Record<string, strin
     else if (part !== segment) return undefined;
   }
   return params;
-}
-
-/**
- * The request path the routes see. API Gateway puts a named stage in front of
- * rawPath (`/prod/streams/...`); the `$default` stage adds nothing.
- */
-export function routedPath(event: APIGatewayProxyEventV2): string {
-  const raw = event.rawPath || '/';
-  const stage = event.requestContext?.stage;
-  if (!stage || stage === '$default') return raw;
-  const prefix = `/${stage}`;
-  if (raw === prefix) return '/';
-  return raw.startsWith(`${prefix}/`) ? raw.slice(prefix.length) : raw;
 }

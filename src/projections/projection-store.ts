@@ -112,10 +112,7 @@ export class ProjectionStore {
     const last = kept.at(-1)?.[Attr.sk];
     return {
       documents: kept.map((item) => toProjectionDocument<State>(projection, item)),
-      cursor:
-        more && typeof last === 'string'
-          ? Buffer.from(last, 'utf8').toString('base64url')
-          : undefined,
+      cursor: more && typeof last === 'string' ? cursorAfter(last) : undefined,
     };
   }
 
@@ -221,6 +218,11 @@ export class ProjectionStore {
 
 function checkpointKey(name: string): Record<string, string> {
   return { [Attr.pk]: ReadModelKeys.checkpointPk(name), [Attr.sk]: ReadModelKeys.checkpointSk };
+}
+
+/** The `list` cursor that continues after the document with this key. */
+export function cursorAfter(key: string): string {
+  return Buffer.from(key, 'utf8').toString('base64url');
 }
 
 function decodeCursor(cursor: string): string {

@@ -33,9 +33,13 @@ afterAll(async () => {
 });
 
 async function call(method: string, path: string, body?: unknown) {
+  // fetch labels a string body text/plain, which the local server refuses as a web page's write.
   const response = await fetch(`${runtime.url}${path}`, {
     method,
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    ...(body !== undefined && {
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    }),
   });
   const text = await response.text();
   return {

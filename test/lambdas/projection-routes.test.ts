@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { requestPath } from '../../lambdas/api/paths.js';
 import { projectionRoutes } from '../../lambdas/api/projection-routes.js';
+import { parseQueryString } from '../../lambdas/api/request.js';
 import { matchRoute } from '../../lambdas/api/router.js';
 import { toErrorReply } from '../../lambdas/http-errors.js';
 import { accountBalances } from '../../src/domain/bank-account.js';
@@ -27,12 +29,20 @@ beforeAll(async () => {
   }
 });
 
-/** Runs a GET through the route table and the one error mapping, as the API handler does. */
+/**
+ * Runs a GET through the route table and the one error mapping, as the API
+ * handler does, with the path percent-encoded as a Function URL delivers it.
+ */
 async function get(rawPath: string, rawQueryString = '') {
-  const event = { rawPath, rawQueryString } as APIGatewayProxyEventV2;
+  const event = {
+    rawPath,
+    rawQueryString,
+    requestContext: { domainName: 'abc.lambda-url.us-east-1.on.aws' },
+  } as APIGatewayProxyEventV2;
   try {
-    const { route, rawParams } = matchRoute(projectionRoutes, 'GET', rawPath);
-    const result = await route.handle({ event, rawParams }, { projections });
+    const { route, params } = matchRoute(projectionRoutes, 'GET', requestPath(event));
+    const query = parseQueryString(rawQueryString);
+    const result = await route.handle({ event, params, query }, { projections });
     return { status: result.statusCode, body: JSON.parse(String(result.body)) };
   } catch (error) {
     const reply = toErrorReply(error, 'test');

@@ -38,7 +38,7 @@ describe('toApiGatewayEvent', () => {
     expect(event).toEqual({
       version: '2.0',
       routeKey: '$default',
-      rawPath: '/streams/order%2F1/events',
+      rawPath: '/streams/order/1/events',
       rawQueryString: 'eventType=A&eventType=B%2CC&limit=5',
       cookies: ['a=1', 'b=2'],
       headers: {
@@ -55,7 +55,7 @@ describe('toApiGatewayEvent', () => {
         domainPrefix: 'localhost',
         http: {
           method: 'POST',
-          path: '/streams/order%2F1/events',
+          path: '/streams/order/1/events',
           protocol: 'HTTP/1.1',
           sourceIp: '127.0.0.1',
           userAgent: 'curl/8',
@@ -68,6 +68,28 @@ describe('toApiGatewayEvent', () => {
       },
       isBase64Encoded: false,
       body: '{"events":[]}',
+    });
+  });
+
+  it.each([
+    ['an encoded slash', '/streams/order%2F1/events', '/streams/order/1/events'],
+    ['an encoded percent sign, decoded once only', '/streams/a%2541', '/streams/a%41'],
+    ['unicode', '/streams/caf%C3%A9', '/streams/café'],
+    [
+      'an encoded question mark, which ends the path',
+      '/streams/a%3Fb/events?limit=1',
+      '/streams/a',
+    ],
+    ['an encoded hash, which ends the path', '/streams/a%23b/events', '/streams/a'],
+    ['an escape that is not UTF-8, left as sent', '/streams/a%FF', '/streams/a%FF'],
+  ])('hands over rawPath decoded, as HTTP API does, for %s', (_case, url, rawPath) => {
+    // Act
+    const event = toApiGatewayEvent(request({ url }));
+
+    // Assess
+    expect({ rawPath: event.rawPath, path: event.requestContext.http.path }).toEqual({
+      rawPath,
+      path: rawPath,
     });
   });
 

@@ -46,6 +46,7 @@ describe('local runtime with stream processing', () => {
     // Act
     const appended = await fetch(`${runtime.url}/streams/account-${id}/events`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         expectedVersion: 'no_stream',
         events: [

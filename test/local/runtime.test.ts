@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -12,6 +13,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LOCK_FILE } from '../../local/data-lock.js';
 import { freePort, LocalSetupError } from '../../local/dynamodb-local.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 import type { RecordedEvent } from '../../src/types.js';
@@ -40,6 +42,11 @@ function folder(name: string): string {
   return dir;
 }
 
+/** The pid of a process that has already exited: what a runtime killed with -9 leaves in its lock. */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid as number;
+}
+
 async function occupiedPort(): Promise<number> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -63,6 +70,7 @@ async function expectSetupError(started: Promise<LocalRuntime>, message: string)
 const append = (url: string, id: string, type: string) =>
   fetch(`${url}/streams/${id}/events`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ events: [{ type, data: { type } }] }),
   });
 
@@ -95,8 +103,9 @@ describe('npm start (local/main.ts) with its own DynamoDB Local', () => {
     expect(javaProcessesUsing(dataDir)).toEqual([]);
   });
 
-  it('keeps every event across a restart on the same data folder', async () => {
-    // Prepare: the folder npm start wrote and stopped above
+  it('keeps every event across a restart on the same data folder, past a stale lock', async () => {
+    // Prepare: the folder npm start wrote and stopped above, with the lock a killed runtime left
+    writeFileSync(join(dataDir, LOCK_FILE), `${deadPid()}\n`);
     const runtime = await startLocalRuntime({ port: 0, dataDir, logLevel: 'SILENT' });
     cleanups.push(() => runtime.stop());
 
@@ -135,6 +144,25 @@ describe('npm start (local/main.ts) with its own DynamoDB Local', () => {
 });
 
 describe('setup problems, each a one-line LocalSetupError before Java starts', () => {
+  it('npm start on a data folder another runtime holds exits with one line naming its pid', async () => {
+    // Prepare: a live process holds the folder's lock
+    const dataDir = folder('held');
+    const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+    cleanups.push(() => void holder.kill());
+    writeFileSync(join(dataDir, LOCK_FILE), `${holder.pid}\n`);
+
+    // Act
+    const main = startMain({ PORT: '0', DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    const exitCode = await main.exited;
+
+    // Assess
+    expect(exitCode).toBe(1);
+    expect(main.stderr()).toBe(
+      `The data folder ${dataDir} is in use by process ${holder.pid} (another npm start): stop that one, or choose another folder with DATA_DIR=...\n`,
+    );
+    expect(javaProcessesUsing(dataDir)).toEqual([]);
+  });
+
   it('refuses a port in use', async () => {
     // Prepare
     const port = await occupiedPort();

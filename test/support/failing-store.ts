@@ -7,6 +7,7 @@ export function storeFailingWith(store: EventStore, error: Error): ApiStore {
     appendToStream: store.appendToStream.bind(store),
     readStream: store.readStream.bind(store),
     readAll: store.readAll.bind(store),
+    readAllPage: store.readAllPage.bind(store),
     streamExists: store.streamExists.bind(store),
     getSnapshot: store.getSnapshot.bind(store),
     getStreamHead: async () => {
