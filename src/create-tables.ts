@@ -7,9 +7,11 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
+  defaultSnapshotTableName,
   eventsTableSchema,
   type KeySchema,
   readModelTableSchema,
+  snapshotTableSchema,
   type TableSchema,
 } from './table.js';
 
@@ -64,11 +66,21 @@ export async function createTable(
 
 export interface TableNames {
   eventsTable: string;
+  /** Default `${eventsTable}-snapshots`, where an EventStore without `snapshotTableName` looks. */
+  snapshotTable?: string;
   readModelTable?: string;
 }
 
-/** Creates the events table and, when named, the read-model table. Safe to call again. */
+/**
+ * Creates the events table, its snapshot table and, when named, the read-model
+ * table. Safe to call again.
+ */
 export async function createTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   await createTable(client, eventsTableSchema, names.eventsTable);
+  await createTable(
+    client,
+    snapshotTableSchema,
+    names.snapshotTable ?? defaultSnapshotTableName(names.eventsTable),
+  );
   if (names.readModelTable) await createTable(client, readModelTableSchema, names.readModelTable);
 }

@@ -38,6 +38,7 @@ export {
 } from './stream-filters.js';
 export {
   Attr,
+  defaultSnapshotTableName,
   EnvVar,
   eventsTableSchema,
   Index,
@@ -46,6 +47,8 @@ export {
   ReadModelAttr,
   ReadModelKeys,
   readModelTableSchema,
+  SnapshotKeys,
+  snapshotTableSchema,
   type TableSchema,
 } from './table.js';
 export type * from './types.js';

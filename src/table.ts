@@ -21,21 +21,6 @@ export const Attr = {
   stateVersion: 'stateVersion',
 } as const;
 
-/**
- * Every attribute of a snapshot item, and no other. The CDK construct lets the
- * snapshotter write only items made of these (an IAM condition), so adding an
- * attribute to the snapshot item means adding it here.
- */
-export const snapshotItemAttributes = [
-  Attr.pk,
-  Attr.sk,
-  Attr.streamId,
-  Attr.version,
-  Attr.state,
-  Attr.stateVersion,
-  Attr.createdAt,
-] as const;
-
 export const Index = {
   byPosition: 'byPosition',
 } as const;
@@ -68,13 +53,33 @@ export const Keys = {
   versionSk: (version: number): string =>
     `${VERSION_PREFIX}${String(version).padStart(Limits.versionDigits, '0')}`,
   headSk: 'HEAD',
-  snapshotSk: 'SNAPSHOT',
   globalPk: '$GLOBAL',
   positionSk: 'POSITION',
   positionPage: (position: number): string =>
     `${PAGE_PREFIX}${Math.floor((position - 1) / Limits.positionPageSize)}`,
   isEventSk: (sk: string): boolean => sk.startsWith(VERSION_PREFIX),
 } as const;
+
+/**
+ * Keys of the snapshot table. Snapshots have a table of their own so that the
+ * snapshotter's role can write them without being able to write the events
+ * table: IAM cannot condition on sort keys, and an item of a snapshot's shape
+ * at `$GLOBAL/POSITION` or `STREAM#x/HEAD` would be a valid PutItem there.
+ */
+export const SnapshotKeys = {
+  pk: (streamId: string): string => `SNAPSHOT#${streamId}`,
+  sk: 'SNAPSHOT',
+} as const;
+
+/**
+ * The snapshot table a store uses when its options name none. `createTables`,
+ * the local runtime and the CDK construct name it the same way, so a store
+ * built from the events table's name alone finds its snapshots.
+ */
+export const defaultSnapshotTableName = (eventsTable: string): string => `${eventsTable}-snapshots`;
+
+/** DynamoDB table names: 3..255 of these characters. */
+export const tableNamePattern = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /** Keys of the read-model table: projection documents and subscription checkpoints. */
 export const ReadModelKeys = {
@@ -140,9 +145,19 @@ export const readModelTableSchema: TableSchema = {
   stream: undefined,
 };
 
+/** No stream: nothing consumes snapshot writes. */
+export const snapshotTableSchema: TableSchema = {
+  partitionKey: { name: Attr.pk, type: 'S' },
+  sortKey: { name: Attr.sk, type: 'S' },
+  globalSecondaryIndexes: [],
+  stream: undefined,
+};
+
 /** Environment variable names the edges (lambdas/, local/, infra/) agree on. `src/` never reads them. */
 export const EnvVar = {
   eventsTable: 'EVENTS_TABLE_NAME',
   readModelTable: 'READ_MODEL_TABLE_NAME',
+  /** Optional: default the events table's name + `-snapshots`. */
+  snapshotTable: 'SNAPSHOT_TABLE_NAME',
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
 } as const;

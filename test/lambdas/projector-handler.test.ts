@@ -54,13 +54,14 @@ describe('projector handler', () => {
     });
   });
 
-  it('ignores records that are not event INSERTs (heads, snapshots, removals)', async () => {
+  it('ignores records that are not event INSERTs (heads, snapshots of older versions, removals)', async () => {
     const key = `ignored${Date.now()}`;
     const streamPk = Keys.streamPk(`account-${key}`);
     const head = recordOf('MODIFY', marshall({ PK: streamPk, SK: Keys.headSk, version: 3 }));
     const snapshot = recordOf(
       'INSERT',
-      marshall({ PK: streamPk, SK: Keys.snapshotSk, state: '{}' }),
+      // Older versions of the store kept snapshots in the events table, at this key.
+      marshall({ PK: streamPk, SK: 'SNAPSHOT', state: '{}' }),
     );
     const removal = recordOf('REMOVE', marshall({ PK: streamPk, SK: Keys.versionSk(1) }));
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { localClient } from '../../local/dynamodb-local.js';
 import { createTables } from '../../src/create-tables.js';
 import { EventStore } from '../../src/event-store.js';
+import { defaultSnapshotTableName } from '../../src/table.js';
 import type { EventStoreOptions } from '../../src/types.js';
 
 export function testEndpoint(): string {
@@ -27,6 +28,8 @@ export function streamId(category = 'test'): string {
 export interface TestTables {
   client: DynamoDBClient;
   eventsTable: string;
+  /** The default one for `eventsTable`, so an EventStore given only `eventsTable` uses it. */
+  snapshotTable: string;
   readModelTable: string;
   drop(): Promise<void>;
 }
@@ -35,13 +38,16 @@ export interface TestTables {
 export async function createTestTables(prefix: string, client = testClient()): Promise<TestTables> {
   const eventsTable = uniqueName(`${prefix}-events`);
   const readModelTable = uniqueName(`${prefix}-readmodels`);
+  const snapshotTable = defaultSnapshotTableName(eventsTable);
   await createTables(client, { eventsTable, readModelTable });
   return {
     client,
     eventsTable,
+    snapshotTable,
     readModelTable,
     drop: async () => {
       await client.send(new DeleteTableCommand({ TableName: eventsTable }));
+      await client.send(new DeleteTableCommand({ TableName: snapshotTable }));
       await client.send(new DeleteTableCommand({ TableName: readModelTable }));
     },
   };
