@@ -35,6 +35,8 @@ export const Limits = {
   /** DynamoDB item size limit (409,600 bytes, names and values). */
   itemBytes: 400 * 1024,
   streamIdBytes: 512,
+  /** DynamoDB: a sort key value is 1..1024 UTF-8 bytes (a projection document's key is one). */
+  sortKeyBytes: 1024,
   eventTypeChars: 256,
   eventIdChars: 128,
   /** Events per `$all` index partition: bounds each partition's size and heat. */
@@ -92,7 +94,11 @@ export const ReadModelKeys = {
 export const ReadModelAttr = {
   /** The document's state, as JSON text. */
   state: 'state',
-  /** Map: source stream id -> last version applied to the document. */
+  /**
+   * Source stream id -> last version applied to the document, as JSON text:
+   * the SDK's marshalling drops a map key named `__proto__`, which is a valid
+   * stream id. Items written before hold a DynamoDB map, still read.
+   */
   streams: 'streams',
   /** Bumped by every write; informative only, since it restarts when a rebuild recreates the document. */
   revision: 'revision',

@@ -15,6 +15,7 @@ export {
   type ApplyOptions,
   type ApplyResult,
   type ProjectionFailure,
+  type ProjectionSkip,
   Projector,
   type ProjectorOptions,
 } from './projector.js';

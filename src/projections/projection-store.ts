@@ -128,13 +128,22 @@ export class ProjectionStore {
     document: ProjectionDocument,
     expected: DocumentVersion | undefined,
   ): Promise<boolean> {
+    return (await this.writeDocument(document, expected)) !== undefined;
+  }
+
+  /** As `putDocument`, returning the version written (to condition the next write on), or undefined. */
+  async writeDocument(
+    document: ProjectionDocument,
+    expected: DocumentVersion | undefined,
+  ): Promise<DocumentVersion | undefined> {
+    const etag = randomUUID();
     try {
       await this.#doc.send(
-        new PutCommand(buildDocumentPut(this.tableName, document, expected, randomUUID())),
+        new PutCommand(buildDocumentPut(this.tableName, document, expected, etag)),
       );
-      return true;
+      return { etag, revision: document.revision };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw new DynamoDBFailureError(
         `PutItem of document '${document.projection}/${document.key}'`,
         { cause: error },
