@@ -88,6 +88,9 @@ export const ReadModelKeys = {
   projectionPk: (name: string): string => `PROJECTION#${name}`,
   checkpointPk: (name: string): string => `CHECKPOINT#${name}`,
   checkpointSk: 'CHECKPOINT',
+  /** A projection rebuild's own checkpoint, so a rebuild that failed midway resumes. */
+  rebuildPk: (projection: string): string => `REBUILD#${projection}`,
+  rebuildSk: 'REBUILD',
 } as const;
 
 /** Attributes of read-model items (projection documents and checkpoints), besides PK/SK. */
@@ -109,6 +112,9 @@ export const ReadModelAttr = {
   etag: 'etag',
   /** A checkpoint's last handled `$all` position. */
   position: 'position',
+  /** A rebuild checkpoint: whether the clear finished, and whether the replay did. */
+  cleared: 'cleared',
+  done: 'done',
   updatedAt: 'updatedAt',
 } as const;
 

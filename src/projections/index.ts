@@ -10,6 +10,7 @@ export {
   type ListDocumentsResult,
   ProjectionStore,
   type ProjectionStoreOptions,
+  type RebuildCheckpoint,
 } from './projection-store.js';
 export {
   type ApplyOptions,
