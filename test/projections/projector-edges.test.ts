@@ -119,7 +119,8 @@ describe('Projector.apply on streams named like Object.prototype members', () =>
 
   it('keeps a __proto__ entry through the stored item and the SDK marshalling', () => {
     const streams = streamVersions();
-    streams.__proto__ = 7;
+    const proto = '__proto__'; // a stream id; on this map an own entry, not the prototype setter
+    streams[proto] = 7;
     streams.a = 1;
     const put = buildDocumentPut(
       'table',
