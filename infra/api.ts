@@ -90,6 +90,7 @@ export class EventStoreApi extends Construct {
       entry: lambdaEntries.api,
       environment: {
         [EnvVar.eventsTable]: tables.events.tableName,
+        [EnvVar.snapshotTable]: tables.snapshots.tableName,
         [EnvVar.readModelTable]: tables.readModels.tableName,
       },
       timeout: defaultTimeouts.api,
@@ -99,6 +100,7 @@ export class EventStoreApi extends Construct {
     });
     tables.grantEventsRead(this.function);
     tables.grantEventsAppend(this.function);
+    tables.grantSnapshotsRead(this.function);
     tables.grantReadModelsRead(this.function);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {

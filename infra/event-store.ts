@@ -20,6 +20,8 @@ export interface EventStoreProps {
   readonly encryptionKey?: IKey;
   /** Overrides of the tables' props (not their keys or stream). Defaults: on-demand, PITR, deletion protection, RETAIN. */
   readonly eventsTable?: TableOverrides;
+  /** Default name: the events table's + `-snapshots`. */
+  readonly snapshotTable?: TableOverrides;
   readonly readModelTable?: TableOverrides;
   /** The API's authorizer on every route. Default: IAM. */
   readonly apiAuthorizer?: IHttpRouteAuthorizer;
@@ -55,10 +57,12 @@ export class EventStore extends Construct {
     this.tables = new EventStoreTables(this, 'Tables', {
       ...(props.encryptionKey && { encryptionKey: props.encryptionKey }),
       ...(props.eventsTable && { eventsTable: props.eventsTable }),
+      ...(props.snapshotTable && { snapshotTable: props.snapshotTable }),
       ...(props.readModelTable && { readModelTable: props.readModelTable }),
     });
     const environment = {
       [EnvVar.eventsTable]: this.eventsTable.tableName,
+      [EnvVar.snapshotTable]: this.snapshotTable.tableName,
       [EnvVar.readModelTable]: this.readModelTable.tableName,
     };
 
@@ -94,8 +98,9 @@ export class EventStore extends Construct {
       function: props.snapshotterFunction,
       eventSource: props.eventSource,
     });
+    // Reads events and heads; writes nothing but the snapshot table (see EventStoreTables.snapshots).
     this.tables.grantEventsRead(this.snapshotter.function, { all: false });
-    this.tables.grantSnapshotWrite(this.snapshotter.function);
+    this.tables.grantSnapshotsWrite(this.snapshotter.function);
 
     this.alarms = new EventStoreAlarms(this, 'Alarms', {
       functions: {
@@ -111,18 +116,27 @@ export class EventStore extends Construct {
         Projector: this.projector.deadLetterQueue,
         Snapshotter: this.snapshotter.deadLetterQueue,
       },
-      tables: { Events: this.eventsTable, ReadModels: this.readModelTable },
+      tables: {
+        Events: this.eventsTable,
+        Snapshots: this.snapshotTable,
+        ReadModels: this.readModelTable,
+      },
       actions: props.alarmActions,
       iteratorAgeThreshold: props.iteratorAgeAlarmThreshold,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
     new CfnOutput(this, 'EventsTableName', { value: this.eventsTable.tableName });
+    new CfnOutput(this, 'SnapshotTableName', { value: this.snapshotTable.tableName });
     new CfnOutput(this, 'ReadModelTableName', { value: this.readModelTable.tableName });
   }
 
   get eventsTable(): Table {
     return this.tables.events;
+  }
+
+  get snapshotTable(): Table {
+    return this.tables.snapshots;
   }
 
   get readModelTable(): Table {
@@ -133,10 +147,11 @@ export class EventStore extends Construct {
     return this.api.url;
   }
 
-  /** Read streams, `$all`, heads and snapshots with the SDK; sets EVENTS_TABLE_NAME. */
+  /** Read streams, `$all`, heads and snapshots with the SDK; sets EVENTS_TABLE_NAME and SNAPSHOT_TABLE_NAME. */
   grantRead(fn: LambdaFunction): Grant {
     fn.addEnvironment(EnvVar.eventsTable, this.eventsTable.tableName);
-    return this.tables.grantEventsRead(fn);
+    fn.addEnvironment(EnvVar.snapshotTable, this.snapshotTable.tableName);
+    return this.tables.grantEventsRead(fn).combine(this.tables.grantSnapshotsRead(fn));
   }
 
   /** Calls to the HTTP API with SigV4-signed requests (the default IAM authorizer). */

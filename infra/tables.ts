@@ -13,11 +13,12 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
+  defaultSnapshotTableName,
   eventsTableSchema,
   type KeySchema,
   type KeyType,
   readModelTableSchema,
-  snapshotItemAttributes,
+  snapshotTableSchema,
   type TableSchema,
 } from '../src/table.js';
 
@@ -28,6 +29,8 @@ export interface EventStoreTablesProps {
   /** A customer managed key for both tables. Default: the AWS owned key (no KMS charges). */
   readonly encryptionKey?: IKey;
   readonly eventsTable?: TableOverrides;
+  /** Default name: the events table's + `-snapshots`, the SDK's default, so a store given the events table alone finds it. */
+  readonly snapshotTable?: TableOverrides;
   readonly readModelTable?: TableOverrides;
 }
 
@@ -38,11 +41,13 @@ export interface EventStoreTablesProps {
  * no "transact" action appears. No Scan, no DeleteItem, no BatchWriteItem.
  */
 export const TableActions = {
-  /** GetItem: heads, snapshots, `$all` hole checks; Query: streams and the byPosition index. */
+  /** GetItem: heads, `$all` hole checks; Query: streams and the byPosition index. */
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  /** getSnapshot: one GetItem. */
+  snapshotRead: ['dynamodb:GetItem'],
   /** The transaction, the counter/head pre-reads and the idempotent-retry Query. */
   append: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'],
-  /** One conditional PutItem per snapshot. */
+  /** One conditional PutItem per snapshot, in the snapshot table. */
   snapshotWrite: ['dynamodb:PutItem'],
   /** Projection documents: conditional PutItem (read-modify-write on a revision). */
   readModelWrite: ['dynamodb:PutItem'],
@@ -90,12 +95,18 @@ function tableFromSchema(
 }
 
 /**
- * The events table and the read-model table, with grants narrower than
+ * The events table, the snapshot table and the read-model table, with grants narrower than
  * `Table.grantReadData`/`grantWriteData` (those include Scan, DeleteItem,
  * BatchWriteItem and every index).
  */
 export class EventStoreTables extends Construct {
   readonly events: Table;
+  /**
+   * Snapshots only. Its own table because IAM cannot condition a PutItem on the
+   * sort key: a role allowed to put snapshots into the events table could put
+   * an item at `$GLOBAL/POSITION`, a stream head or an event.
+   */
+  readonly snapshots: Table;
   readonly readModels: Table;
 
   constructor(scope: Construct, id: string, props: EventStoreTablesProps = {}) {
@@ -107,6 +118,10 @@ export class EventStoreTables extends Construct {
       props.encryptionKey,
       props.eventsTable,
     );
+    this.snapshots = tableFromSchema(this, 'Snapshots', snapshotTableSchema, props.encryptionKey, {
+      tableName: defaultSnapshotTableName(this.events.tableName),
+      ...props.snapshotTable,
+    });
     this.readModels = tableFromSchema(
       this,
       'ReadModels',
@@ -116,7 +131,7 @@ export class EventStoreTables extends Construct {
     );
   }
 
-  /** Streams, heads and snapshots; with `$all`, the byPosition index too. */
+  /** Streams and heads; with `$all`, the byPosition index too. */
   grantEventsRead(grantee: IGrantable, options: { all: boolean } = { all: true }): Grant {
     const indexArns = options.all
       ? eventsTableSchema.globalSecondaryIndexes.map(
@@ -136,15 +151,21 @@ export class EventStoreTables extends Construct {
     });
   }
 
-  grantSnapshotWrite(grantee: IGrantable): Grant {
-    return this.#grant(grantee, this.events, TableActions.snapshotWrite, [this.events.tableArn], {
-      write: true,
-      conditions: {
-        // IAM has no condition on sort keys: allowing only a snapshot's attributes is
-        // the closest guard to "only SNAPSHOT items" (events carry type, data, position...).
-        'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...snapshotItemAttributes] },
-      },
-    });
+  grantSnapshotsRead(grantee: IGrantable): Grant {
+    return this.#grant(grantee, this.snapshots, TableActions.snapshotRead, [
+      this.snapshots.tableArn,
+    ]);
+  }
+
+  /** The snapshot table only: this role cannot write the events table at all. */
+  grantSnapshotsWrite(grantee: IGrantable): Grant {
+    return this.#grant(
+      grantee,
+      this.snapshots,
+      [...TableActions.snapshotRead, ...TableActions.snapshotWrite],
+      [this.snapshots.tableArn],
+      { write: true },
+    );
   }
 
   grantReadModelsRead(grantee: IGrantable): Grant {
@@ -166,14 +187,9 @@ export class EventStoreTables extends Construct {
     table: Table,
     actions: readonly string[],
     resourceArns: string[],
-    options: { write?: boolean; conditions?: Record<string, Record<string, unknown>> } = {},
+    options: { write?: boolean } = {},
   ): Grant {
-    const grant = Grant.addToPrincipal({
-      grantee,
-      actions: [...actions],
-      resourceArns,
-      ...(options.conditions && { conditions: options.conditions }),
-    });
+    const grant = Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns });
     const key = table.encryptionKey;
     if (!key) return grant;
     return grant.combine(

@@ -4,6 +4,8 @@ import { EnvVar } from '../src/table.js';
 /** What every Lambda of the store reads from its environment. */
 interface StoreConfig {
   eventsTable: string;
+  /** Unset: the store's default, the events table's name + `-snapshots` (as the CDK construct names it). */
+  snapshotTable: string | undefined;
   /** Only for DynamoDB Local; unset in AWS. */
   dynamodbEndpoint: string | undefined;
 }
@@ -56,6 +58,7 @@ export function clientFor(config: StoreConfig): DynamoDBClient {
 function storeConfigFromEnv(env: NodeJS.ProcessEnv): StoreConfig {
   return {
     eventsTable: required(env, EnvVar.eventsTable, 'the events table name'),
+    snapshotTable: env[EnvVar.snapshotTable] || undefined,
     dynamodbEndpoint: env[EnvVar.dynamodbEndpoint] || undefined,
   };
 }
@@ -64,4 +67,15 @@ function required(env: NodeJS.ProcessEnv, name: string, what: string): string {
   const value = env[name];
   if (!value) throw new Error(`Environment variable ${name} must be set (${what})`);
   return value;
+}
+
+/** The EventStore options of a config: its tables; the caller adds the client. */
+export function storeTablesOf(config: StoreConfig): {
+  tableName: string;
+  snapshotTableName?: string;
+} {
+  return {
+    tableName: config.eventsTable,
+    ...(config.snapshotTable && { snapshotTableName: config.snapshotTable }),
+  };
 }

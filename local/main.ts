@@ -19,6 +19,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     endpoint: env[EnvVar.dynamodbEndpoint] || undefined,
     eventsTable: env[EnvVar.eventsTable] || runtimeDefaults.eventsTable,
     readModelTable: env[EnvVar.readModelTable] || runtimeDefaults.readModelTable,
+    snapshotTable: env[EnvVar.snapshotTable] || undefined,
     logLevel: readLogLevel(env.POWERTOOLS_LOG_LEVEL),
   });
   stopOnSignals(runtime);

@@ -5,6 +5,7 @@ import { createApiLogger, type LogLevel, RecordedMetrics } from '../lambdas/api/
 import { createTables } from '../src/create-tables.js';
 import { EventStore } from '../src/event-store.js';
 import { ProjectionStore } from '../src/projections/projection-store.js';
+import { defaultSnapshotTableName } from '../src/table.js';
 import { corruptedDataDir, prepareDataDir, sqliteReason } from './data-dir.js';
 import { lockDataDir } from './data-lock.js';
 import {
@@ -30,6 +31,8 @@ export interface LocalRuntimeOptions {
   eventsTable?: string;
   /** Default `event-store-read-models`. */
   readModelTable?: string;
+  /** Default the events table's name + `-snapshots`. */
+  snapshotTable?: string;
   /** The API's log level. Default WARN: one JSON line per request would drown the terminal. */
   logLevel?: LogLevel;
   /** Feed the projector and snapshotter from the events table's stream. Default true. */
@@ -42,6 +45,7 @@ export interface LocalRuntime {
   endpoint: string;
   eventsTable: string;
   readModelTable: string;
+  snapshotTable: string;
   /** Absolute; undefined when an outside `endpoint` was given. */
   dataDir: string | undefined;
   /** Metrics the API recorded, instead of printing them. */
@@ -76,6 +80,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const host = options.host ?? '127.0.0.1';
   const eventsTable = options.eventsTable ?? runtimeDefaults.eventsTable;
   const readModelTable = options.readModelTable ?? runtimeDefaults.readModelTable;
+  const snapshotTable = options.snapshotTable ?? defaultSnapshotTableName(eventsTable);
   const dataDir = options.endpoint
     ? undefined
     : resolve(options.dataDir ?? runtimeDefaults.dataDir);
@@ -91,17 +96,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     started.push(database);
     const client = localClient(database.endpoint);
     started.push({ stop: async () => client.destroy() });
-    const missing = await missingTables(client, [eventsTable, readModelTable], dataDir);
-    if (missing.length > 0) await createTables(client, { eventsTable, readModelTable });
+    const missing = await missingTables(
+      client,
+      [eventsTable, snapshotTable, readModelTable],
+      dataDir,
+    );
+    // A data folder from before snapshots had their own table gets it here.
+    if (missing.length > 0) {
+      await createTables(client, { eventsTable, snapshotTable, readModelTable });
+    }
 
     if (options.streamProcessing ?? true) {
       // Checkpoints sit beside the data, so a restart resumes instead of replaying.
-      started.push(await startStreamProcessing({ client, eventsTable, readModelTable, dataDir }));
+      started.push(
+        await startStreamProcessing({
+          client,
+          eventsTable,
+          snapshotTable,
+          readModelTable,
+          dataDir,
+        }),
+      );
     }
 
     const metrics = new RecordedMetrics();
     const handler = createApiHandler({
-      store: new EventStore({ tableName: eventsTable, client }),
+      store: new EventStore({ tableName: eventsTable, snapshotTableName: snapshotTable, client }),
       projections: new ProjectionStore({ tableName: readModelTable, client }),
       logger: createApiLogger({ logLevel: options.logLevel ?? runtimeDefaults.logLevel }),
       metrics,
@@ -115,6 +135,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       endpoint: database.endpoint,
       eventsTable,
       readModelTable,
+      snapshotTable,
       dataDir,
       metrics,
       unexpectedExit: database.unexpectedExit,

@@ -18,6 +18,8 @@ export interface StreamProcessingOptions {
   endpoint?: string;
   client?: DynamoDBClient;
   eventsTable: string;
+  /** Default the events table's name + `-snapshots`. */
+  snapshotTable?: string;
   readModelTable: string;
   /** Checkpoints go to `<dataDir>/streams/`; without it they live in memory (a restart replays, harmlessly). */
   dataDir?: string;
@@ -46,11 +48,16 @@ export interface StreamProcessing {
 export function defaultConsumers(deps: {
   client: DynamoDBClient;
   eventsTable: string;
+  snapshotTable?: string | undefined;
   readModelTable: string;
   registry: DomainRegistry;
   log: (line: string) => void;
 }): StreamConsumer[] {
-  const store = new EventStore({ tableName: deps.eventsTable, client: deps.client });
+  const store = new EventStore({
+    tableName: deps.eventsTable,
+    ...(deps.snapshotTable && { snapshotTableName: deps.snapshotTable }),
+    client: deps.client,
+  });
   const projectionStore = new ProjectionStore({
     tableName: deps.readModelTable,
     client: deps.client,
@@ -101,6 +108,7 @@ export async function startStreamProcessing(
     defaultConsumers({
       client,
       eventsTable: options.eventsTable,
+      snapshotTable: options.snapshotTable,
       readModelTable: options.readModelTable,
       registry: options.registry ?? defaultRegistry,
       log,

@@ -9,9 +9,11 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadLayout } from './position/counter.js';
 import {
+  defaultSnapshotTableName,
   eventsTableSchema,
   type KeySchema,
   readModelTableSchema,
+  snapshotTableSchema,
   type TableSchema,
 } from './table.js';
 import type { PositionMode } from './types.js';
@@ -67,6 +69,8 @@ export async function createTable(
 
 export interface TableNames {
   eventsTable: string;
+  /** Default `${eventsTable}-snapshots`, where an EventStore without `snapshotTableName` looks. */
+  snapshotTable?: string;
   readModelTable?: string;
   /**
    * The position mode a new events table is set up with (default `'reserved'`);
@@ -76,13 +80,18 @@ export interface TableNames {
 }
 
 /**
- * Creates the events table with its position counter and, when named, the
- * read-model table. Safe to call again; an existing store keeps its mode (naming
- * another one fails with PositionModeMismatchError).
+ * Creates the events table with its position counter, its snapshot table and,
+ * when named, the read-model table. Safe to call again; an existing store keeps
+ * its mode (naming another one fails with PositionModeMismatchError).
  */
 export async function createTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   await createTable(client, eventsTableSchema, names.eventsTable);
   const doc = DynamoDBDocumentClient.from(client);
   await loadLayout(doc, names.eventsTable, names.positionMode);
+  await createTable(
+    client,
+    snapshotTableSchema,
+    names.snapshotTable ?? defaultSnapshotTableName(names.eventsTable),
+  );
   if (names.readModelTable) await createTable(client, readModelTableSchema, names.readModelTable);
 }

@@ -38,6 +38,11 @@ export class EventStore {
     return this.#ctx.tableName;
   }
 
+  /** Where `saveSnapshot`/`getSnapshot` go; never the events table. */
+  get snapshotTableName(): string {
+    return this.#ctx.snapshotTableName;
+  }
+
   /** One conditional TransactWriteItems: all the events are committed, or none. */
   appendToStream(
     streamId: string,

@@ -41,6 +41,7 @@ export {
 } from './stream-filters.js';
 export {
   Attr,
+  defaultSnapshotTableName,
   EnvVar,
   eventsTableSchema,
   Index,
@@ -49,6 +50,8 @@ export {
   ReadModelAttr,
   ReadModelKeys,
   readModelTableSchema,
+  SnapshotKeys,
+  snapshotTableSchema,
   type TableSchema,
 } from './table.js';
 export type * from './types.js';

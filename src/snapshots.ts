@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { dynamoCall } from './dynamo-call.js';
 import { ValidationError } from './errors.js';
 import type { StoreContext } from './store-context.js';
-import { Attr, Keys, Limits } from './table.js';
+import { Attr, Limits, SnapshotKeys } from './table.js';
 import type { SaveSnapshotInput, Snapshot } from './types.js';
 import { describe, jsonValueSchema, parse, streamIdSchema } from './validation.js';
 
@@ -47,8 +47,8 @@ export function toSnapshotItem(
   createdAt: string,
 ): SnapshotItem {
   return {
-    [Attr.pk]: Keys.streamPk(input.streamId),
-    [Attr.sk]: Keys.snapshotSk,
+    [Attr.pk]: SnapshotKeys.pk(input.streamId),
+    [Attr.sk]: SnapshotKeys.sk,
     streamId: input.streamId,
     version: input.version,
     state: JSON.stringify(input.state),
@@ -117,7 +117,7 @@ export async function saveSnapshot<State>(
     `PutItem of the snapshot of stream '${parsed.streamId}'`,
     async () => {
       try {
-        await ctx.doc.send(new PutCommand(buildSaveSnapshotPut(ctx.tableName, item)));
+        await ctx.doc.send(new PutCommand(buildSaveSnapshotPut(ctx.snapshotTableName, item)));
         return true;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
@@ -137,8 +137,8 @@ export async function getSnapshot<State>(
   const { Item } = await dynamoCall(`GetItem of the snapshot of stream '${id}'`, () =>
     ctx.doc.send(
       new GetCommand({
-        TableName: ctx.tableName,
-        Key: { [Attr.pk]: Keys.streamPk(id), [Attr.sk]: Keys.snapshotSk },
+        TableName: ctx.snapshotTableName,
+        Key: { [Attr.pk]: SnapshotKeys.pk(id), [Attr.sk]: SnapshotKeys.sk },
         ConsistentRead: true,
       }),
     ),

@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PreparedAppend } from './append/validate-append.js';
+import { ValidationError } from './errors.js';
 import { StorePositions } from './position/store-positions.js';
+import { defaultSnapshotTableName } from './table.js';
 import type { AppendResult, EventStoreOptions, RetryOptions } from './types.js';
 import { eventStoreOptionsSchema, parse } from './validation.js';
 
@@ -10,6 +12,8 @@ export interface StoreContext {
   readonly client: DynamoDBClient;
   readonly doc: DynamoDBDocumentClient;
   readonly tableName: string;
+  /** Snapshots only; the events table is never written by snapshot code. */
+  readonly snapshotTableName: string;
   readonly retry: Required<RetryOptions>;
   readonly allStreamMaxWaitMs: number;
   readonly readPageSize: number;
@@ -43,10 +47,23 @@ export function createStoreContext(input: EventStoreOptions): StoreContext {
     client,
     doc,
     tableName: options.tableName,
+    snapshotTableName: snapshotTableNameOf(options.tableName, options.snapshotTableName),
     positions: new StorePositions(doc, options.tableName, options.positionMode),
     retry: { ...defaults.retry, ...options.retry },
     allStreamMaxWaitMs: options.allStreamMaxWaitMs ?? defaults.allStreamMaxWaitMs,
     readPageSize: options.readPageSize ?? defaults.readPageSize,
     groupCommit: options.groupCommit ?? defaults.groupCommit,
   };
+}
+
+function snapshotTableNameOf(tableName: string, given: string | undefined): string {
+  if (given !== undefined) return given;
+  const name = defaultSnapshotTableName(tableName);
+  if (name.length > 255) {
+    throw new ValidationError(
+      'options.snapshotTableName',
+      `must be given when tableName is longer than ${255 - (name.length - tableName.length)} characters: the default '${tableName}…-snapshots' would pass DynamoDB's 255`,
+    );
+  }
+  return name;
 }

@@ -35,21 +35,6 @@ export const Attr = {
   txId: 'txId',
 } as const;
 
-/**
- * Every attribute of a snapshot item, and no other. The CDK construct lets the
- * snapshotter write only items made of these (an IAM condition), so adding an
- * attribute to the snapshot item means adding it here.
- */
-export const snapshotItemAttributes = [
-  Attr.pk,
-  Attr.sk,
-  Attr.streamId,
-  Attr.version,
-  Attr.state,
-  Attr.stateVersion,
-  Attr.createdAt,
-] as const;
-
 export const Index = {
   byPosition: 'byPosition',
 } as const;
@@ -64,6 +49,8 @@ export const Limits = {
   /** DynamoDB item size limit (409,600 bytes, names and values). */
   itemBytes: 400 * 1024,
   streamIdBytes: 512,
+  /** DynamoDB: a sort key value is 1..1024 UTF-8 bytes (a projection document's key is one). */
+  sortKeyBytes: 1024,
   eventTypeChars: 256,
   eventIdChars: 128,
   /** Nesting of `data` and `metadata`: deeper JSON would overflow the stack of whatever walks it. */
@@ -86,7 +73,6 @@ export const Keys = {
   versionSk: (version: number): string =>
     `${VERSION_PREFIX}${String(version).padStart(Limits.versionDigits, '0')}`,
   headSk: 'HEAD',
-  snapshotSk: 'SNAPSHOT',
   globalPk: '$GLOBAL',
   positionSk: 'POSITION',
   /**
@@ -111,18 +97,46 @@ export const Keys = {
   isEventSk: (sk: string): boolean => sk.startsWith(VERSION_PREFIX),
 } as const;
 
+/**
+ * Keys of the snapshot table. Snapshots have a table of their own so that the
+ * snapshotter's role can write them without being able to write the events
+ * table: IAM cannot condition on sort keys, and an item of a snapshot's shape
+ * at `$GLOBAL/POSITION` or `STREAM#x/HEAD` would be a valid PutItem there.
+ */
+export const SnapshotKeys = {
+  pk: (streamId: string): string => `SNAPSHOT#${streamId}`,
+  sk: 'SNAPSHOT',
+} as const;
+
+/**
+ * The snapshot table a store uses when its options name none. `createTables`,
+ * the local runtime and the CDK construct name it the same way, so a store
+ * built from the events table's name alone finds its snapshots.
+ */
+export const defaultSnapshotTableName = (eventsTable: string): string => `${eventsTable}-snapshots`;
+
+/** DynamoDB table names: 3..255 of these characters. */
+export const tableNamePattern = /^[A-Za-z0-9_.-]{3,255}$/;
+
 /** Keys of the read-model table: projection documents and subscription checkpoints. */
 export const ReadModelKeys = {
   projectionPk: (name: string): string => `PROJECTION#${name}`,
   checkpointPk: (name: string): string => `CHECKPOINT#${name}`,
   checkpointSk: 'CHECKPOINT',
+  /** A projection rebuild's own checkpoint, so a rebuild that failed midway resumes. */
+  rebuildPk: (projection: string): string => `REBUILD#${projection}`,
+  rebuildSk: 'REBUILD',
 } as const;
 
 /** Attributes of read-model items (projection documents and checkpoints), besides PK/SK. */
 export const ReadModelAttr = {
   /** The document's state, as JSON text. */
   state: 'state',
-  /** Map: source stream id -> last version applied to the document. */
+  /**
+   * Source stream id -> last version applied to the document, as JSON text:
+   * the SDK's marshalling drops a map key named `__proto__`, which is a valid
+   * stream id. Items written before hold a DynamoDB map, still read.
+   */
   streams: 'streams',
   /** Bumped by every write; informative only, since it restarts when a rebuild recreates the document. */
   revision: 'revision',
@@ -133,6 +147,9 @@ export const ReadModelAttr = {
   etag: 'etag',
   /** A checkpoint's last handled `$all` position. */
   position: 'position',
+  /** A rebuild checkpoint: whether the clear finished, and whether the replay did. */
+  cleared: 'cleared',
+  done: 'done',
   updatedAt: 'updatedAt',
 } as const;
 
@@ -175,9 +192,19 @@ export const readModelTableSchema: TableSchema = {
   stream: undefined,
 };
 
+/** No stream: nothing consumes snapshot writes. */
+export const snapshotTableSchema: TableSchema = {
+  partitionKey: { name: Attr.pk, type: 'S' },
+  sortKey: { name: Attr.sk, type: 'S' },
+  globalSecondaryIndexes: [],
+  stream: undefined,
+};
+
 /** Environment variable names the edges (lambdas/, local/, infra/) agree on. `src/` never reads them. */
 export const EnvVar = {
   eventsTable: 'EVENTS_TABLE_NAME',
   readModelTable: 'READ_MODEL_TABLE_NAME',
+  /** Optional: default the events table's name + `-snapshots`. */
+  snapshotTable: 'SNAPSHOT_TABLE_NAME',
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
 } as const;

@@ -168,6 +168,12 @@ export type PositionMode = 'reserved' | 'strict';
 export interface EventStoreOptions {
   /** The events table (see `eventsTableSchema`). */
   tableName: string;
+  /**
+   * Where snapshots live (see `snapshotTableSchema`): a table of their own, so a
+   * role that writes snapshots cannot write events. Default `${tableName}-snapshots`,
+   * the name `createTables` and the CDK construct give it.
+   */
+  snapshotTableName?: string;
   /** Injected client; default `new DynamoDBClient({})` (region and credentials from the environment). */
   client?: DynamoDBClient;
   retry?: RetryOptions;

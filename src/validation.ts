@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
-import { Limits } from './table.js';
+import { Limits, tableNamePattern } from './table.js';
 
 // Control characters would make keys unreadable in logs, consoles and URLs.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
@@ -126,14 +126,17 @@ export const wholeNumber = (min: number, max: number) =>
     });
 
 /** The EventStore constructor's options (the client itself is the caller's and is not inspected). */
+const tableNameSchema = z
+  .string({ error: (issue) => `must be a table name (got ${describe(issue.input)})` })
+  .regex(tableNamePattern, {
+    error: (issue) =>
+      `must be 3..255 letters, digits, '_', '-' or '.', as DynamoDB allows (got ${describe(issue.input)})`,
+  });
+
 export const eventStoreOptionsSchema = z.object(
   {
-    tableName: z
-      .string({ error: (issue) => `must be a table name (got ${describe(issue.input)})` })
-      .regex(/^[A-Za-z0-9_.-]{3,255}$/, {
-        error: (issue) =>
-          `must be 3..255 letters, digits, '_', '-' or '.', as DynamoDB allows (got ${describe(issue.input)})`,
-      }),
+    tableName: tableNameSchema,
+    snapshotTableName: tableNameSchema.optional(),
     retry: z
       .object({
         timeoutMs: wholeNumber(1, 900_000).optional(),

@@ -1,7 +1,10 @@
+import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
+import { EventStore } from '../src/event-store.js';
 import { snapshotItemBytes, toSnapshotItem } from '../src/snapshots.js';
-import { Limits, snapshotItemAttributes } from '../src/table.js';
+import { Attr, Keys, Limits, SnapshotKeys } from '../src/table.js';
 import { streamId, useTestStore } from './support/dynamodb.js';
 
 const db = useTestStore('snapshots');
@@ -9,15 +12,99 @@ const db = useTestStore('snapshots');
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('the snapshot item', () => {
-  it('has exactly the attributes the snapshotter is allowed to write in AWS', () => {
-    // The CDK construct conditions the snapshotter's PutItem on these names:
-    // an attribute added here but not there would be AccessDenied in AWS only.
+  it('is keyed under its own prefix, for the snapshot table', () => {
     const item = toSnapshotItem(
       { streamId: 's-1', version: 1, state: {}, stateVersion: 1 },
       new Date(0).toISOString(),
     );
 
-    expect(Object.keys(item).sort()).toEqual([...snapshotItemAttributes].sort());
+    expect([item.PK, item.SK]).toEqual([SnapshotKeys.pk('s-1'), SnapshotKeys.sk]);
+  });
+});
+
+describe('where snapshots live', () => {
+  async function itemsOf(tableName: string): Promise<Record<string, unknown>[]> {
+    const { Items = [] } = await db.client.send(new ScanCommand({ TableName: tableName }));
+    return Items.map((item) => unmarshall(item));
+  }
+
+  it('stores them in the snapshot table and writes nothing to the events table', async () => {
+    // Prepare
+    const id = streamId();
+    await db.store.appendToStream(id, [{ type: 'Happened', data: {} }]);
+    const eventsBefore = await itemsOf(db.tables.eventsTable);
+
+    // Act
+    await db.store.saveSnapshot({ streamId: id, version: 1, state: { n: 1 } });
+
+    // Assess
+    expect(db.store.snapshotTableName).toBe(db.tables.snapshotTable);
+    expect(await itemsOf(db.tables.eventsTable)).toEqual(eventsBefore);
+    expect(
+      (await itemsOf(db.tables.snapshotTable)).filter((item) => item[Attr.streamId] === id),
+    ).toEqual([
+      {
+        PK: SnapshotKeys.pk(id),
+        SK: SnapshotKeys.sk,
+        streamId: id,
+        version: 1,
+        state: '{"n":1}',
+        stateVersion: 1,
+        createdAt: expect.stringMatching(ISO_DATE),
+      },
+    ]);
+  });
+
+  it('uses the snapshotTableName option when one is given', async () => {
+    // Prepare: a store over the same events table whose snapshots go to the read-model table
+    const other = new EventStore({
+      tableName: db.tables.eventsTable,
+      snapshotTableName: db.tables.readModelTable,
+      client: db.client,
+    });
+    const id = streamId();
+
+    // Act
+    await other.saveSnapshot({ streamId: id, version: 3, state: 'x' });
+
+    // Assess
+    expect((await other.getSnapshot(id))?.version).toBe(3);
+    expect(await db.store.getSnapshot(id)).toBeUndefined();
+  });
+
+  it('ignores a snapshot item left in the events table by an older version of the store', async () => {
+    // Prepare: the item older versions wrote at STREAM#id/SNAPSHOT, the stream at version 2
+    const id = streamId();
+    await db.store.appendToStream(id, [
+      { type: 'Happened', data: {} },
+      { type: 'Happened', data: {} },
+    ]);
+    await db.client.send(
+      new PutItemCommand({
+        TableName: db.tables.eventsTable,
+        Item: marshall({
+          PK: Keys.streamPk(id),
+          SK: 'SNAPSHOT',
+          streamId: id,
+          version: 2,
+          state: '"stale"',
+          stateVersion: 1,
+          createdAt: new Date(0).toISOString(),
+        }),
+      }),
+    );
+
+    // Act
+    const snapshot = await db.store.getSnapshot(id);
+    const folded = await db.store.aggregateStream(id, {
+      initialState: () => 0,
+      evolve: (n) => n + 1,
+      snapshot: true,
+    });
+
+    // Assess
+    expect(snapshot).toBeUndefined();
+    expect(folded).toEqual({ state: 2, version: 2, eventsRead: 2, fromSnapshotVersion: undefined });
   });
 });
 

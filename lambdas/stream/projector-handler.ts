@@ -12,6 +12,22 @@ export function createProjectorHandler(deps: ProjectorHandlerDeps): StreamHandle
   return async (event, context) => {
     const { events, sources, failures } = parseBatch(event.Records);
     const result = await deps.projector.apply(events);
+    // Not failures: a key no document can have fails on every retry. Said, counted, never the payload.
+    for (const skip of result.skipped) {
+      deps.logger?.warn('projection key invalid, event skipped', {
+        projection: skip.projection,
+        streamId: skip.event.streamId,
+        version: skip.event.version,
+        position: skip.event.position,
+        type: skip.event.type,
+        reason: skip.reason,
+      });
+    }
+    if (result.skipped.length > 0) {
+      deps.logger?.warn('events skipped for invalid projection keys', {
+        count: result.skipped.length,
+      });
+    }
     for (const failure of result.failures) {
       const record = sources[failure.index];
       if (record && !failures.has(record)) failures.set(record, failure.error);

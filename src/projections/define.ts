@@ -1,3 +1,4 @@
+import { Limits } from '../table.js';
 import type { RecordedEvent } from '../types.js';
 
 /**
@@ -56,4 +57,21 @@ export function documentKeyOf(
   event: RecordedEvent,
 ): string | undefined {
   return projection.eventTypes.includes(event.type) ? projection.key(event) : undefined;
+}
+
+/**
+ * Why a key returned by `key(event)` cannot name a document, or undefined when
+ * it can. DynamoDB refuses such a key on every try, so the projector skips the
+ * event (and says so) instead of failing its record until the dead-letter queue.
+ */
+export function invalidKeyReason(key: unknown): string | undefined {
+  if (typeof key !== 'string') {
+    return `key must be a string or undefined (got ${key === null ? 'null' : typeof key})`;
+  }
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes === 0) return 'key must not be empty';
+  if (bytes > Limits.sortKeyBytes) {
+    return `key must be at most ${Limits.sortKeyBytes} UTF-8 bytes (got ${bytes})`;
+  }
+  return undefined;
 }

@@ -6,7 +6,11 @@ export interface ProjectionDocument<State = unknown> {
   projection: string;
   key: string;
   state: State;
-  /** Per source stream, the last version applied: the projector's idempotency record. */
+  /**
+   * Per source stream, the last version applied: the projector's idempotency
+   * record. An object without a prototype (see `streamVersions`), so a stream
+   * named `__proto__` or `constructor` is an entry like any other.
+   */
   streams: Record<string, number>;
   /**
    * How many times the document was written since it was last created; 0 for
@@ -35,6 +39,19 @@ export interface StoredDocument<State = unknown> {
   version: DocumentVersion;
 }
 
+/**
+ * A version map without a prototype: `map['__proto__'] = v` on a plain object
+ * is a no-op and `map.constructor` is a function, so events of streams with
+ * those names were applied again. Copies the entries of `from` (an object).
+ */
+export function streamVersions(from?: unknown): Record<string, number> {
+  const map = Object.create(null) as Record<string, number>;
+  if (typeof from === 'object' && from !== null) {
+    for (const [streamId, version] of Object.entries(from)) map[streamId] = Number(version);
+  }
+  return map;
+}
+
 /** Pure: a stored item -> document and version. */
 export function toStoredDocument<State>(
   projection: string,
@@ -58,10 +75,8 @@ export function toProjectionDocument<State>(
     projection,
     key: String(item[Attr.sk]),
     state: JSON.parse(String(item[ReadModelAttr.state])) as State,
-    streams:
-      typeof streams === 'object' && streams !== null
-        ? { ...(streams as Record<string, number>) }
-        : {},
+    // JSON.parse keeps a `__proto__` key as an own property; a map from an older item cannot have one.
+    streams: streamVersions(typeof streams === 'string' ? JSON.parse(streams) : streams),
     revision: Number(item[ReadModelAttr.revision] ?? 0),
     updatedAt: String(item[ReadModelAttr.updatedAt]),
   };
@@ -87,7 +102,7 @@ export function buildDocumentPut(
       [Attr.sk]: document.key,
       // JSON text round-trips any JSON state exactly (empty strings, deep nesting, big maps).
       [ReadModelAttr.state]: JSON.stringify(document.state),
-      [ReadModelAttr.streams]: document.streams,
+      [ReadModelAttr.streams]: JSON.stringify(document.streams),
       [ReadModelAttr.revision]: document.revision,
       [ReadModelAttr.etag]: etag,
       [ReadModelAttr.updatedAt]: document.updatedAt,

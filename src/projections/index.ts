@@ -10,11 +10,13 @@ export {
   type ListDocumentsResult,
   ProjectionStore,
   type ProjectionStoreOptions,
+  type RebuildCheckpoint,
 } from './projection-store.js';
 export {
   type ApplyOptions,
   type ApplyResult,
   type ProjectionFailure,
+  type ProjectionSkip,
   Projector,
   type ProjectorOptions,
 } from './projector.js';

@@ -39,6 +39,15 @@ export interface ListDocumentsResult<State> {
   cursor: string | undefined;
 }
 
+/** How far a projection's rebuild got (see `rebuildProjection`). */
+export interface RebuildCheckpoint {
+  /** The last `$all` position replayed and applied. */
+  position: number;
+  /** The clear that starts a rebuild finished. */
+  cleared: boolean;
+  done: boolean;
+}
+
 const MAX_LIST_LIMIT = 1000;
 const BATCH_WRITE_MAX = 25;
 
@@ -125,13 +134,22 @@ export class ProjectionStore {
     document: ProjectionDocument,
     expected: DocumentVersion | undefined,
   ): Promise<boolean> {
+    return (await this.writeDocument(document, expected)) !== undefined;
+  }
+
+  /** As `putDocument`, returning the version written (to condition the next write on), or undefined. */
+  async writeDocument(
+    document: ProjectionDocument,
+    expected: DocumentVersion | undefined,
+  ): Promise<DocumentVersion | undefined> {
+    const etag = randomUUID();
     try {
       await this.#doc.send(
-        new PutCommand(buildDocumentPut(this.tableName, document, expected, randomUUID())),
+        new PutCommand(buildDocumentPut(this.tableName, document, expected, etag)),
       );
-      return true;
+      return { etag, revision: document.revision };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw new DynamoDBFailureError(
         `PutItem of document '${document.projection}/${document.key}'`,
         { cause: error },
@@ -204,6 +222,42 @@ export class ProjectionStore {
     }
   }
 
+  /** Where the projection's last rebuild got to; undefined when it was never rebuilt. */
+  async getRebuildCheckpoint(projection: string): Promise<RebuildCheckpoint | undefined> {
+    const { Item } = await dynamoCall(`GetItem of the rebuild checkpoint of '${projection}'`, () =>
+      this.#doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: rebuildKey(projection),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!Item) return undefined;
+    return {
+      position: Number(Item[ReadModelAttr.position] ?? 0),
+      cleared: Item[ReadModelAttr.cleared] === true,
+      done: Item[ReadModelAttr.done] === true,
+    };
+  }
+
+  async saveRebuildCheckpoint(projection: string, checkpoint: RebuildCheckpoint): Promise<void> {
+    await dynamoCall(`PutItem of the rebuild checkpoint of '${projection}'`, () =>
+      this.#doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...rebuildKey(projection),
+            [ReadModelAttr.position]: checkpoint.position,
+            [ReadModelAttr.cleared]: checkpoint.cleared,
+            [ReadModelAttr.done]: checkpoint.done,
+            [ReadModelAttr.updatedAt]: new Date().toISOString(),
+          },
+        }),
+      ),
+    );
+  }
+
   async #deleteAll(keys: Record<string, unknown>[]): Promise<void> {
     let pending = keys.map((Key) => ({ DeleteRequest: { Key } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -214,6 +268,10 @@ export class ProjectionStore {
       pending = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
     }
   }
+}
+
+function rebuildKey(projection: string): Record<string, string> {
+  return { [Attr.pk]: ReadModelKeys.rebuildPk(projection), [Attr.sk]: ReadModelKeys.rebuildSk };
 }
 
 function checkpointKey(name: string): Record<string, string> {

@@ -1,8 +1,8 @@
 import { ValidationError } from '../errors.js';
 import type { EventStore } from '../event-store.js';
 import type { RecordedEvent } from '../types.js';
-import { documentKeyOf, type ProjectionDefinition } from './define.js';
-import type { ProjectionDocument } from './documents.js';
+import { documentKeyOf, invalidKeyReason, type ProjectionDefinition } from './define.js';
+import { type DocumentVersion, type ProjectionDocument, streamVersions } from './documents.js';
 import type { ProjectionStore } from './projection-store.js';
 import { type RebuildOptions, type RebuildProgress, rebuildProjection } from './rebuild.js';
 
@@ -14,6 +14,12 @@ export interface ProjectorOptions {
   maxAttempts?: number;
   /** Documents written at once. Default 8. */
   concurrency?: number;
+  /**
+   * While filling a gap, write the document every this many events read, so a
+   * long gap (a stream's first event seen at version 500,000) that outlives one
+   * invocation resumes from the last write instead of starting over. Default 5000.
+   */
+  gapSaveEvery?: number;
 }
 
 /** An event a projection could not apply; the stream processor fails its record. */
@@ -26,11 +32,24 @@ export interface ProjectionFailure {
   error: unknown;
 }
 
+/**
+ * An event left out because `key(event)` returned something no document can
+ * be keyed by ('', over 1024 bytes, not a string). Retrying cannot fix it, so
+ * it is skipped, reported here, and logged by the stream handler.
+ */
+export interface ProjectionSkip {
+  index: number;
+  event: RecordedEvent;
+  projection: string;
+  reason: string;
+}
+
 export interface ApplyResult {
   /** Events folded into documents, counting those read to fill gaps. */
   eventsApplied: number;
   documentsWritten: number;
   failures: ProjectionFailure[];
+  skipped: ProjectionSkip[];
 }
 
 export interface ApplyOptions {
@@ -43,20 +62,20 @@ interface Pending {
   event: RecordedEvent;
 }
 
-interface EvolveStep {
-  document: ProjectionDocument;
-  /** False when every event was already in the document: nothing to write. */
-  changed: boolean;
-  applied: number;
-  /** Index in the sorted pending list of the first event that failed. */
-  failedFrom: number | undefined;
-  error: unknown;
-}
-
 interface Group {
   projection: ProjectionDefinition;
   key: string;
   pending: Pending[];
+}
+
+/** One document being folded: what was last written, and what is not yet. */
+interface Fold {
+  document: ProjectionDocument;
+  /** The write `document` was read at or last written as; undefined while absent. */
+  expected: DocumentVersion | undefined;
+  /** Events folded (or versions moved) since the last write. */
+  dirty: boolean;
+  unsavedApplied: number;
 }
 
 /** Applies recorded events to projection documents: idempotent, gap-filling, one conditional write per document. */
@@ -66,6 +85,7 @@ export class Projector {
   readonly #documents: ProjectionStore;
   readonly #maxAttempts: number;
   readonly #concurrency: number;
+  readonly #gapSaveEvery: number;
 
   constructor(options: ProjectorOptions) {
     const names = new Set<string>();
@@ -78,6 +98,10 @@ export class Projector {
     this.#documents = options.projectionStore;
     this.#maxAttempts = options.maxAttempts ?? 10;
     this.#concurrency = options.concurrency ?? 8;
+    this.#gapSaveEvery = options.gapSaveEvery ?? 5000;
+    if (!Number.isSafeInteger(this.#gapSaveEvery) || this.#gapSaveEvery < 1) {
+      throw new TypeError(`gapSaveEvery must be a positive integer (got ${options.gapSaveEvery})`);
+    }
   }
 
   /**
@@ -87,8 +111,13 @@ export class Projector {
    * document; it lists the events that failed.
    */
   async apply(events: readonly RecordedEvent[], options: ApplyOptions = {}): Promise<ApplyResult> {
-    const result: ApplyResult = { eventsApplied: 0, documentsWritten: 0, failures: [] };
-    const groups = this.#group(events, options.projection, result.failures);
+    const result: ApplyResult = {
+      eventsApplied: 0,
+      documentsWritten: 0,
+      failures: [],
+      skipped: [],
+    };
+    const groups = this.#group(events, options.projection, result);
     let next = 0;
     const worker = async () => {
       for (let group = groups[next++]; group; group = groups[next++]) {
@@ -97,6 +126,7 @@ export class Projector {
     };
     await Promise.all(Array.from({ length: Math.min(this.#concurrency, groups.length) }, worker));
     result.failures.sort((a, b) => a.index - b.index);
+    result.skipped.sort((a, b) => a.index - b.index);
     return result;
   }
 
@@ -121,23 +151,32 @@ export class Projector {
     );
   }
 
-  #group(
-    events: readonly RecordedEvent[],
-    only: string | undefined,
-    failures: ProjectionFailure[],
-  ): Group[] {
+  #group(events: readonly RecordedEvent[], only: string | undefined, result: ApplyResult): Group[] {
     const groups = new Map<string, Group>();
     const projections = only ? this.projections.filter((p) => p.name === only) : this.projections;
     events.forEach((event, index) => {
       for (const projection of projections) {
-        let key: string | undefined;
+        // `unknown`: a key function in plain JavaScript (or with a cast) can return anything.
+        let key: unknown;
         try {
           key = documentKeyOf(projection, event);
         } catch (error) {
-          failures.push({ index, event, projection: projection.name, key: undefined, error });
+          result.failures.push({
+            index,
+            event,
+            projection: projection.name,
+            key: undefined,
+            error,
+          });
           continue;
         }
         if (key === undefined) continue;
+        const reason = invalidKeyReason(key);
+        if (reason !== undefined || typeof key !== 'string') {
+          const why = reason ?? 'key must be a string';
+          result.skipped.push({ index, event, projection: projection.name, reason: why });
+          continue;
+        }
         const id = `${projection.name}\u0000${key}`;
         const group = groups.get(id) ?? { projection, key, pending: [] };
         group.pending.push({ index, event });
@@ -160,24 +199,24 @@ export class Projector {
       for (let attempt = 1; ; attempt++) {
         const stored = await this.#documents.getForUpdate(projection.name, key);
         const base = stored?.document ?? emptyDocument(projection, key);
-        const step = await this.#evolveDocument(projection, base, pending);
-        if (step.changed) {
-          // Conditioned on the exact write read (its etag), not on `revision`, which a rebuild restarts.
-          const written = await this.#documents.putDocument(step.document, stored?.version);
-          if (!written) {
-            if (attempt >= this.#maxAttempts) {
-              throw new Error(
-                `document '${projection.name}/${key}' kept changing under ${attempt} attempts; giving up for this batch`,
-              );
-            }
-            await sleep(Math.random() * Math.min(200, 10 * 2 ** attempt));
-            continue;
-          }
-          result.documentsWritten += 1;
+        const fold: Fold = {
+          document: { ...base, streams: streamVersions(base.streams) },
+          expected: stored?.version,
+          dirty: false,
+          unsavedApplied: 0,
+        };
+        const step = await this.#evolveDocument(projection, fold, pending, result);
+        // Conditioned on the exact write read (its etag), not on `revision`, which a rebuild restarts.
+        if (step.written && (await this.#save(fold, result))) {
+          if (step.failedFrom !== undefined) fail(pending.slice(step.failedFrom), step.error);
+          return;
         }
-        result.eventsApplied += step.applied;
-        if (step.failedFrom !== undefined) fail(pending.slice(step.failedFrom), step.error);
-        return;
+        if (attempt >= this.#maxAttempts) {
+          throw new Error(
+            `document '${projection.name}/${key}' kept changing under ${attempt} attempts; giving up for this batch`,
+          );
+        }
+        await sleep(Math.random() * Math.min(200, 10 * 2 ** attempt));
       }
     } catch (error) {
       fail(pending, error);
@@ -185,69 +224,85 @@ export class Projector {
   }
 
   /**
-   * Pure apart from gap reads: folds the pending events into a copy of the
-   * document. When `evolve` throws, the events before it are kept and the
-   * rest of the group fails (and is retried by the stream processor).
+   * Folds the pending events into the document, reading gaps from the stream
+   * as it folds them (a page at a time, never the whole gap) and writing every
+   * `gapSaveEvery` events. When `evolve` throws, the events before it are kept
+   * and the rest of the group fails (and is retried by the stream processor).
+   * `written: false` means a write lost to another writer: start over.
    */
   async #evolveDocument(
     projection: ProjectionDefinition,
-    base: ProjectionDocument,
+    fold: Fold,
     pending: Pending[],
-  ): Promise<EvolveStep> {
-    let state = base.state;
-    let streams = base.streams;
-    let applied = 0;
-    const advance = (streamId: string, version: number) => {
-      if (streams === base.streams) streams = { ...base.streams };
-      streams[streamId] = version;
-    };
-    const finish = (failedFrom?: number, error?: unknown): EvolveStep => ({
-      document: {
-        ...base,
-        state,
-        streams,
-        revision: base.revision + 1,
-        updatedAt: new Date().toISOString(),
-      },
-      changed: streams !== base.streams,
-      applied,
-      failedFrom,
-      error,
-    });
+    result: ApplyResult,
+  ): Promise<{ written: boolean; failedFrom: number | undefined; error: unknown }> {
     for (const [i, { event }] of pending.entries()) {
-      const last = streams[event.streamId] ?? 0;
+      const last = fold.document.streams[event.streamId] ?? 0;
       if (event.version <= last) continue;
       try {
         if (event.version > last + 1) {
-          for (const missing of await this.#readGap(event.streamId, last + 1, event.version - 1)) {
-            if (documentKeyOf(projection, missing) === base.key) {
-              state = projection.evolve(state, missing);
-              applied += 1;
-            }
-            // State and per-stream versions move together, so a failure further on leaves them consistent.
-            advance(missing.streamId, missing.version);
-          }
+          const filled = await this.#fillGap(projection, fold, event, last + 1, result);
+          if (!filled) return { written: false, failedFrom: undefined, error: undefined };
         }
-        state = projection.evolve(state, event);
-        applied += 1;
-        advance(event.streamId, event.version);
+        fold.document.state = projection.evolve(fold.document.state, event);
+        advance(fold, event, true);
       } catch (error) {
-        return finish(i, error);
+        return { written: true, failedFrom: i, error };
       }
     }
-    return finish();
+    return { written: true, failedFrom: undefined, error: undefined };
   }
 
-  async #readGap(streamId: string, from: number, to: number): Promise<RecordedEvent[]> {
-    const events: RecordedEvent[] = [];
-    for await (const event of this.#store.readStream(streamId, {
+  /** Folds versions from..event.version-1 of the event's stream; false when a progress write lost. */
+  async #fillGap(
+    projection: ProjectionDefinition,
+    fold: Fold,
+    event: RecordedEvent,
+    from: number,
+    result: ApplyResult,
+  ): Promise<boolean> {
+    let sinceSave = 0;
+    for await (const missing of this.#store.readStream(event.streamId, {
       fromVersion: from,
-      maxCount: to - from + 1,
+      maxCount: event.version - from,
     })) {
-      events.push(event);
+      const mine = documentKeyOf(projection, missing) === fold.document.key;
+      if (mine) fold.document.state = projection.evolve(fold.document.state, missing);
+      // State and per-stream versions move together, so a write or failure further on leaves them consistent.
+      advance(fold, missing, mine);
+      sinceSave += 1;
+      if (sinceSave >= this.#gapSaveEvery) {
+        sinceSave = 0;
+        if (!(await this.#save(fold, result))) return false;
+      }
     }
-    return events;
+    return true;
   }
+
+  /** Writes the fold if it changed; false when another writer got there first. */
+  async #save(fold: Fold, result: ApplyResult): Promise<boolean> {
+    if (!fold.dirty) return true;
+    const document: ProjectionDocument = {
+      ...fold.document,
+      revision: fold.document.revision + 1,
+      updatedAt: new Date().toISOString(),
+    };
+    const version = await this.#documents.writeDocument(document, fold.expected);
+    if (!version) return false;
+    fold.document = { ...document, streams: streamVersions(document.streams) };
+    fold.expected = version;
+    result.documentsWritten += 1;
+    result.eventsApplied += fold.unsavedApplied;
+    fold.dirty = false;
+    fold.unsavedApplied = 0;
+    return true;
+  }
+}
+
+function advance(fold: Fold, event: RecordedEvent, applied: boolean): void {
+  fold.document.streams[event.streamId] = event.version;
+  fold.dirty = true;
+  if (applied) fold.unsavedApplied += 1;
 }
 
 function emptyDocument(projection: ProjectionDefinition, key: string): ProjectionDocument {
@@ -255,7 +310,7 @@ function emptyDocument(projection: ProjectionDefinition, key: string): Projectio
     projection: projection.name,
     key,
     state: projection.initialState(),
-    streams: {},
+    streams: streamVersions(),
     revision: 0,
     updatedAt: new Date(0).toISOString(),
   };

@@ -5,8 +5,10 @@ import type { ProjectionStore } from './projection-store.js';
 
 export interface RebuildProgress {
   projection: string;
-  /** Documents deleted before the replay. */
+  /** Documents deleted before the replay (0 when resuming). */
   documentsDeleted: number;
+  /** The position an unfinished rebuild had reached, when this one resumed it. */
+  resumedFrom?: number;
   /** The last `$all` position replayed so far. */
   position: number;
   eventsRead: number;
@@ -19,6 +21,12 @@ export interface RebuildOptions {
   batchSize?: number;
   /** Called after the clear and after every batch, the last time with `done: true`. */
   onProgress?: (progress: RebuildProgress) => void;
+  /**
+   * Clear and replay from position 1 even when an earlier rebuild of this
+   * projection did not finish. Default false: an unfinished rebuild resumes
+   * after the last batch it applied, without clearing again.
+   */
+  restart?: boolean;
 }
 
 export interface RebuildDeps {
@@ -39,6 +47,11 @@ export interface RebuildDeps {
  * the live projector recreates starts from version 0 and reads its streams from
  * the start; the replay then skips what it already holds. Fails (with the first
  * failure as `cause`) rather than leave a silently partial read model.
+ *
+ * The rebuild keeps its own checkpoint (`REBUILD#name`) after the clear and
+ * after each batch: called again after a failure, it resumes after the last
+ * batch applied (replaying a batch twice is harmless: documents skip versions
+ * they hold) instead of clearing again.
  */
 export async function rebuildProjection(
   deps: RebuildDeps,
@@ -46,10 +59,29 @@ export async function rebuildProjection(
   options: RebuildOptions = {},
 ): Promise<RebuildProgress> {
   const batchSize = options.batchSize ?? 500;
+  const name = projection.name;
+  const saved = options.restart ? undefined : await deps.projectionStore.getRebuildCheckpoint(name);
+  const resumable = saved !== undefined && !saved.done && saved.cleared;
+  let documentsDeleted = 0;
+  if (!resumable) {
+    // Recorded before the clear: a rebuild that dies clearing clears again when called again.
+    await deps.projectionStore.saveRebuildCheckpoint(name, {
+      position: 0,
+      cleared: false,
+      done: false,
+    });
+    documentsDeleted = await deps.projectionStore.clear(name);
+    await deps.projectionStore.saveRebuildCheckpoint(name, {
+      position: 0,
+      cleared: true,
+      done: false,
+    });
+  }
   const progress: RebuildProgress = {
-    projection: projection.name,
-    documentsDeleted: await deps.projectionStore.clear(projection.name),
-    position: 0,
+    projection: name,
+    documentsDeleted,
+    ...(resumable && { resumedFrom: saved.position }),
+    position: resumable ? saved.position : 0,
     eventsRead: 0,
     documentsWritten: 0,
     done: false,
@@ -71,16 +103,26 @@ export async function rebuildProjection(
     progress.documentsWritten += result.documentsWritten;
     progress.position = batch.at(-1)?.position ?? progress.position;
     batch = [];
+    await deps.projectionStore.saveRebuildCheckpoint(name, {
+      position: progress.position,
+      cleared: true,
+      done: false,
+    });
     options.onProgress?.({ ...progress });
   };
   for await (const event of deps.store.readAll({
-    fromPosition: 1,
+    fromPosition: progress.position + 1,
     eventTypes: projection.eventTypes,
   })) {
     batch.push(event);
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  await deps.projectionStore.saveRebuildCheckpoint(name, {
+    position: progress.position,
+    cleared: true,
+    done: true,
+  });
   progress.done = true;
   options.onProgress?.({ ...progress });
   return progress;

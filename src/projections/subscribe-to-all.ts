@@ -23,14 +23,24 @@ export interface SubscribeToAllOptions {
    * move the position and the checkpoint, so they are not read again.
    */
   eventTypes?: readonly string[];
-  /** Read failures retried (with backoff) before the subscription gives up. Default 5. */
+  /**
+   * Consecutive read failures after which the subscription gives up (`done`
+   * rejects). Default: never: a lagging index or a throttled read is retried for
+   * as long as the subscription runs, each failure reported to `onReadError`.
+   */
   maxReadRetries?: number;
+  /** Backoff between read retries: doubling from this... Default 100 ms. */
+  retryBaseDelayMs?: number;
+  /** ...up to this. Default 5000 ms. */
+  retryMaxDelayMs?: number;
+  /** Told of every failed read (the subscription retries it); default: nothing. */
+  onReadError?: (error: unknown, attempt: number) => void;
 }
 
 export interface Subscription {
   /** Finishes the event in hand, saves the checkpoint and resolves. */
   stop(): Promise<void>;
-  /** Resolves after stop(); rejects when the handler throws or reads keep failing. */
+  /** Resolves after stop(); rejects when the handler throws (or reads fail past `maxReadRetries`). */
   readonly done: Promise<void>;
   /** The last position handled or skipped by `eventTypes` (and checkpointed, once the batch ends). */
   readonly position: number;
@@ -64,7 +74,10 @@ const subscribeToAllOptionsSchema = z.object(
       .array(eventTypeSchema)
       .min(1, { error: 'must list at least one type (got [])' })
       .optional(),
-    maxReadRetries: wholeNumber(0, 100).optional(),
+    maxReadRetries: wholeNumber(0, Number.MAX_SAFE_INTEGER).optional(),
+    retryBaseDelayMs: wholeNumber(1, 600_000).optional(),
+    retryMaxDelayMs: wholeNumber(1, 600_000).optional(),
+    onReadError: functionOf('a function (error, attempt) => void').optional(),
   },
   {
     error: (issue) =>
@@ -82,7 +95,9 @@ export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
   parse(subscribeToAllOptionsSchema, options, 'options');
   const batchSize = options.batchSize ?? 100;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
-  const maxReadRetries = options.maxReadRetries ?? 5;
+  const maxReadRetries = options.maxReadRetries ?? Number.POSITIVE_INFINITY;
+  const retryBaseDelayMs = options.retryBaseDelayMs ?? 100;
+  const retryMaxDelayMs = options.retryMaxDelayMs ?? 5000;
   let stopping = false;
   let wake: (() => void) | undefined;
   let position = 0;
@@ -112,7 +127,13 @@ export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
         return events;
       } catch (error) {
         if (attempt >= maxReadRetries || stopping) throw error;
-        await pause(Math.min(5000, 100 * 2 ** attempt));
+        try {
+          options.onReadError?.(error, attempt + 1);
+        } catch {
+          // A reporting callback that throws must not end the subscription it reports on.
+        }
+        // Capped, so a subscription that waited out a long outage polls again within seconds.
+        await pause(Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** Math.min(attempt, 30)));
       }
     }
   };

@@ -28,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime.stop();
   await client.send(new DeleteTableCommand({ TableName: runtime.eventsTable }));
+  await client.send(new DeleteTableCommand({ TableName: runtime.snapshotTable }));
   await client.send(new DeleteTableCommand({ TableName: runtime.readModelTable }));
   client.destroy();
 });

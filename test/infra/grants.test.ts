@@ -57,12 +57,24 @@ describe('EventStore grants for other functions', () => {
     expect(TableActions.append).not.toContain('dynamodb:DeleteItem');
   });
 
-  it('grantRead grants reads of the events table and of $all, no writes', () => {
+  it('grantRead grants reads of the events table, of $all and of snapshots, no writes', () => {
     const byResource = actionsByResource(statementsOf(synth.template, reader));
 
     expect(byResource).toEqual({
       [eventsArn]: sorted(TableActions.read),
       [`${eventsArn}/index/${Index.byPosition}`]: sorted(TableActions.read),
+      [`${logicalId(synth.eventStore.snapshotTable)}.Arn`]: sorted(TableActions.snapshotRead),
+    });
+  });
+
+  it('grantRead sets SNAPSHOT_TABLE_NAME on the function', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          [EnvVar.snapshotTable]: { Ref: logicalId(synth.eventStore.snapshotTable) },
+        },
+      },
+      Role: { 'Fn::GetAtt': [logicalId(reader.role!), 'Arn'] },
     });
   });
 

@@ -25,7 +25,7 @@ describe('EventStoreStack', () => {
 
     expect(stack.stackName).toBe('DynamoEventStore-qa');
     expect(stack.environment).toBe('aws://unknown-account/unknown-region');
-    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    template.resourceCountIs('AWS::DynamoDB::Table', 3);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       Tags: [
         { Key: 'project', Value: 'dynamo-event-store' },

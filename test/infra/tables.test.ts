@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toCreateTableInput } from '../../src/create-tables.js';
-import { eventsTableSchema, readModelTableSchema } from '../../src/table.js';
+import { eventsTableSchema, readModelTableSchema, snapshotTableSchema } from '../../src/table.js';
 import { logicalId, type Synthesized, synthesize } from './synth.js';
 
 type Resource = { Properties: Record<string, unknown>; [key: string]: unknown };
@@ -9,12 +9,14 @@ describe('EventStore tables', () => {
   let synth: Synthesized;
   let events: Resource;
   let readModels: Resource;
+  let snapshots: Resource;
 
   beforeAll(() => {
     synth = synthesize();
     const resources = synth.template.toJSON().Resources as Record<string, Resource>;
     events = resources[logicalId(synth.eventStore.eventsTable)]!;
     readModels = resources[logicalId(synth.eventStore.readModelTable)]!;
+    snapshots = resources[logicalId(synth.eventStore.snapshotTable)]!;
   });
 
   const byName = (a: { AttributeName: string }, b: { AttributeName: string }) =>
@@ -47,20 +49,34 @@ describe('EventStore tables', () => {
     expect(readModels.Properties.StreamSpecification).toBeUndefined();
   });
 
-  it('bills both tables on demand', () => {
-    expect(events.Properties.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(readModels.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+  it('keys the snapshot table as the SDK does, without a stream, named as the SDK defaults it', () => {
+    const sdk = toCreateTableInput(snapshotTableSchema, 'unused');
+
+    expect(snapshots.Properties.KeySchema).toEqual(sdk.KeySchema);
+    expect(snapshots.Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(snapshots.Properties.StreamSpecification).toBeUndefined();
+    // An EventStore given only the events table's name (the API Lambda) finds it there.
+    expect(snapshots.Properties.TableName).toEqual({
+      'Fn::Join': ['', [{ Ref: logicalId(synth.eventStore.eventsTable) }, '-snapshots']],
+    });
   });
 
-  it('turns on point-in-time recovery for both tables', () => {
+  it('bills every table on demand', () => {
+    for (const table of [events, snapshots, readModels]) {
+      expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    }
+  });
+
+  it('turns on point-in-time recovery for every table', () => {
     const pitr = { PointInTimeRecoveryEnabled: true };
 
-    expect(events.Properties.PointInTimeRecoverySpecification).toEqual(pitr);
-    expect(readModels.Properties.PointInTimeRecoverySpecification).toEqual(pitr);
+    for (const table of [events, snapshots, readModels]) {
+      expect(table.Properties.PointInTimeRecoverySpecification).toEqual(pitr);
+    }
   });
 
-  it('protects both tables from deletion and retains them when the stack or resource goes', () => {
-    for (const table of [events, readModels]) {
+  it('protects every table from deletion and retains them when the stack or resource goes', () => {
+    for (const table of [events, snapshots, readModels]) {
       expect(table.Properties.DeletionProtectionEnabled).toBe(true);
       expect(table.DeletionPolicy).toBe('Retain');
       expect(table.UpdateReplacePolicy).toBe('Retain');
@@ -69,8 +85,9 @@ describe('EventStore tables', () => {
 
   // DynamoDB always encrypts at rest; SSEEnabled false selects the AWS owned key (no KMS charges).
   it('encrypts at rest with the AWS owned key by default', () => {
-    expect(events.Properties.SSESpecification).toEqual({ SSEEnabled: false });
-    expect(readModels.Properties.SSESpecification).toEqual({ SSEEnabled: false });
+    for (const table of [events, snapshots, readModels]) {
+      expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: false });
+    }
     synth.template.resourceCountIs('AWS::KMS::Key', 0);
   });
 });

@@ -54,13 +54,14 @@ describe('projector handler', () => {
     });
   });
 
-  it('ignores records that are not event INSERTs (heads, snapshots, removals)', async () => {
+  it('ignores records that are not event INSERTs (heads, snapshots of older versions, removals)', async () => {
     const key = `ignored${Date.now()}`;
     const streamPk = Keys.streamPk(`account-${key}`);
     const head = recordOf('MODIFY', marshall({ PK: streamPk, SK: Keys.headSk, version: 3 }));
     const snapshot = recordOf(
       'INSERT',
-      marshall({ PK: streamPk, SK: Keys.snapshotSk, state: '{}' }),
+      // Older versions of the store kept snapshots in the events table, at this key.
+      marshall({ PK: streamPk, SK: 'SNAPSHOT', state: '{}' }),
     );
     const removal = recordOf('REMOVE', marshall({ PK: streamPk, SK: Keys.versionSk(1) }));
 
@@ -68,5 +69,43 @@ describe('projector handler', () => {
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(await documents.get('account-balances', key)).toBeUndefined();
+  });
+
+  it('skips an event whose projection key is empty (stream account-), logging it without its payload', async () => {
+    // Prepare: accountBalances keys by the id after 'account-': here ''
+    const warnings: unknown[][] = [];
+    const logged = createProjectorHandler({
+      projector: new Projector({
+        store: db.store,
+        projectionStore: documents,
+        projections: [accountBalances],
+      }),
+      logger: { warn: (...args: unknown[]) => warnings.push(args) },
+    });
+    const { events } = await db.store.appendToStream('account-', [
+      { type: 'AccountOpened', data: { owner: 'secret-owner' } },
+    ]);
+    const event = events[0]!;
+
+    // Act
+    const response = await logged({ Records: [insertRecordOf(event)] });
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(warnings).toEqual([
+      [
+        'projection key invalid, event skipped',
+        {
+          projection: 'account-balances',
+          streamId: 'account-',
+          version: event.version,
+          position: event.position,
+          type: 'AccountOpened',
+          reason: 'key must not be empty',
+        },
+      ],
+      ['events skipped for invalid projection keys', { count: 1 }],
+    ]);
+    expect(JSON.stringify(warnings)).not.toContain('secret-owner');
   });
 });

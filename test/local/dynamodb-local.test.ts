@@ -25,7 +25,7 @@ describe('bundled DynamoDB Local jar (the path npm start and Docker-less machine
       const events = await client.send(new DescribeTableCommand({ TableName: 'events' }));
 
       // Assess
-      expect(tables.TableNames).toEqual(['events', 'read-models']);
+      expect(tables.TableNames).toEqual(['events', 'events-snapshots', 'read-models']);
       expect(events.Table?.StreamSpecification).toEqual({
         StreamEnabled: true,
         StreamViewType: 'NEW_IMAGE',

@@ -21,7 +21,7 @@ describe('buildDocumentPut', () => {
       PK: 'PROJECTION#totals',
       SK: 'k',
       state: '{"sum":3}',
-      streams: { 'x-1': 2 },
+      streams: '{"x-1":2}',
       revision: 2,
       etag: 'new-etag',
       updatedAt: '2024-01-01T00:00:00.000Z',

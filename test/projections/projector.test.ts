@@ -49,7 +49,7 @@ describe('Projector.apply', () => {
 
     const result = await projector.apply(events);
 
-    expect(result).toEqual({ eventsApplied: 5, documentsWritten: 1, failures: [] });
+    expect(result).toEqual({ eventsApplied: 5, documentsWritten: 1, failures: [], skipped: [] });
     expect(await documentOf(id)).toEqual({
       projection: 'account-balances',
       key: id,
@@ -66,7 +66,7 @@ describe('Projector.apply', () => {
 
     const again = await projector.apply(events);
 
-    expect(again).toEqual({ eventsApplied: 0, documentsWritten: 0, failures: [] });
+    expect(again).toEqual({ eventsApplied: 0, documentsWritten: 0, failures: [], skipped: [] });
     expect(await documentOf(id)).toMatchObject({ state: fullHistory, revision: 1 });
   });
 
@@ -95,7 +95,7 @@ describe('Projector.apply', () => {
 
     const result = await projector.apply(events.slice(4));
 
-    expect(result).toEqual({ eventsApplied: 4, documentsWritten: 1, failures: [] });
+    expect(result).toEqual({ eventsApplied: 4, documentsWritten: 1, failures: [], skipped: [] });
     expect(await documentOf(id)).toMatchObject({
       state: fullHistory,
       streams: { [`account-${id}`]: 5 },
@@ -122,7 +122,7 @@ describe('Projector.apply', () => {
 
     const result = await projector.apply(events);
 
-    expect(result).toEqual({ eventsApplied: 3, documentsWritten: 1, failures: [] });
+    expect(result).toEqual({ eventsApplied: 3, documentsWritten: 1, failures: [], skipped: [] });
     expect(await documents.getForUpdate('account-balances', id)).toEqual({
       document: {
         projection: 'account-balances',

@@ -142,7 +142,7 @@ describe('a live projector writing across a rebuild', () => {
       revision: 1,
       updatedAt: rebuilt?.updatedAt,
     });
-    expect(result).toEqual({ eventsApplied: 0, documentsWritten: 0, failures: [] });
+    expect(result).toEqual({ eventsApplied: 0, documentsWritten: 0, failures: [], skipped: [] });
   });
 
   it('loses no event of another stream that reached the document before the rebuild', async () => {
@@ -164,7 +164,7 @@ describe('a live projector writing across a rebuild', () => {
       revision: 1,
       updatedAt: expect.any(String),
     });
-    expect(result).toEqual({ eventsApplied: 0, documentsWritten: 0, failures: [] });
+    expect(result).toEqual({ eventsApplied: 0, documentsWritten: 0, failures: [], skipped: [] });
   });
 
   it('re-applies its events on the recreated document when its write lands after the clear', async () => {
@@ -186,6 +186,6 @@ describe('a live projector writing across a rebuild', () => {
       revision: 1,
       updatedAt: expect.any(String),
     });
-    expect(result).toEqual({ eventsApplied: 1, documentsWritten: 1, failures: [] });
+    expect(result).toEqual({ eventsApplied: 1, documentsWritten: 1, failures: [], skipped: [] });
   });
 });

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accountBalances } from '../../src/domain/bank-account.js';
+import { EventStore } from '../../src/event-store.js';
 import type { ProjectionDocument } from '../../src/projections/documents.js';
 import type { ProjectionStore } from '../../src/projections/projection-store.js';
-import type { Projector } from '../../src/projections/projector.js';
+import { Projector } from '../../src/projections/projector.js';
 import type { RebuildProgress } from '../../src/projections/rebuild.js';
 import type { NewEvent } from '../../src/types.js';
 import { useTestStore } from '../support/dynamodb.js';
@@ -71,6 +72,77 @@ describe('Projector.rebuildProjection', () => {
       [everything.length, false],
       [everything.length, true],
     ]);
+  });
+
+  it('resumes from its own checkpoint when $all fails midway, without clearing again', async () => {
+    // Prepare: live documents for every account, and a projector whose $all read dies after 25 events
+    for (let account = 0; account < 6; account++) {
+      await db.store.appendToStream(`account-r${account}`, [
+        { type: 'AccountOpened', data: { owner: `r${account}` } },
+        { type: 'MoneyDeposited', data: { amount: account } },
+      ]);
+    }
+    const everything = await readEverything(db.store);
+    for (let i = 0; i < everything.length; i += 10)
+      await projector.apply(everything.slice(i, i + 10));
+    const live = await allDocuments();
+    const failingStore = new EventStore({ tableName: db.tables.eventsTable, client: db.client });
+    const readAll = failingStore.readAll.bind(failingStore);
+    failingStore.readAll = (options) => ({
+      async *[Symbol.asyncIterator]() {
+        let n = 0;
+        for await (const event of readAll(options)) {
+          if (++n > 25) throw new Error('$all read failed');
+          yield event;
+        }
+      },
+    });
+    const failing = new Projector({
+      store: failingStore,
+      projectionStore: documents,
+      projections: [accountBalances],
+    });
+    await expect(failing.rebuildProjection('account-balances', { batchSize: 10 })).rejects.toThrow(
+      '$all read failed',
+    );
+
+    // Act
+    const result = await projector.rebuildProjection('account-balances', { batchSize: 10 });
+
+    // Assess: the two batches applied before the failure are not read again
+    expect(result).toEqual({
+      projection: 'account-balances',
+      documentsDeleted: 0,
+      resumedFrom: everything[19]!.position,
+      position: everything.at(-1)!.position,
+      eventsRead: everything.length - 20,
+      documentsWritten: expect.any(Number),
+      done: true,
+    });
+    expect(await allDocuments()).toEqual(live);
+  });
+
+  it('starts over when asked to restart, even with an unfinished rebuild on record', async () => {
+    // Prepare: an unfinished rebuild on record
+    await documents.saveRebuildCheckpoint('account-balances', {
+      position: 5,
+      cleared: true,
+      done: false,
+    });
+    const everything = await readEverything(db.store);
+
+    // Act
+    const result = await projector.rebuildProjection('account-balances', { restart: true });
+
+    // Assess
+    expect(result).toMatchObject({ eventsRead: everything.length, done: true });
+    expect(result.documentsDeleted).toBeGreaterThan(0);
+    expect(result.resumedFrom).toBeUndefined();
+    expect(await documents.getRebuildCheckpoint('account-balances')).toEqual({
+      position: everything.at(-1)!.position,
+      cleared: true,
+      done: true,
+    });
   });
 
   it('refuses a projection it does not know, naming the ones it does', async () => {

@@ -83,6 +83,52 @@ async function readPast(queries: SentQuery[], position: number): Promise<void> {
 }
 
 describe('subscribeToAll', () => {
+  it('keeps retrying failed reads for as long as it runs, reporting each, then delivers', async () => {
+    // Prepare: a store whose first 12 $all reads fail (a lagging index, throttling);
+    // 5 failed reads used to end the subscription
+    await appendNotes(2);
+    const last = await lastPosition();
+    const store = new EventStore({ tableName: db.tables.eventsTable, client: db.client });
+    const readAll = store.readAll.bind(store);
+    let failing = 12;
+    store.readAll = (options) => {
+      if (failing > 0) {
+        failing -= 1;
+        return {
+          [Symbol.asyncIterator]: () => ({
+            next: () => Promise.reject(new Error('index lagging')),
+          }),
+        };
+      }
+      return readAll(options);
+    };
+    const reported: [string, number][] = [];
+    const seen: RecordedEvent[] = [];
+
+    // Act
+    const subscription = subscribeToAll({
+      store,
+      checkpoints,
+      name: `retrying-${Date.now()}`,
+      fromPosition: last - 1,
+      handler: (event) => {
+        seen.push(event);
+      },
+      pollIntervalMs: 20,
+      retryBaseDelayMs: 1,
+      retryMaxDelayMs: 4,
+      onReadError: (error, attempt) => reported.push([String(error), attempt]),
+    });
+    running.push(subscription);
+    await eventually(async () => (seen.length >= 2 ? true : undefined));
+    await subscription.stop();
+
+    // Assess
+    expect(positions(seen)).toEqual([last - 1, last]);
+    expect(reported).toEqual(range(1, 12).map((attempt) => ['Error: index lagging', attempt]));
+    await expect(subscription.done).resolves.toBeUndefined();
+  });
+
   it('resumes after stop from its checkpoint, delivering each later event once, in order', async () => {
     // Prepare
     await appendNotes(25);

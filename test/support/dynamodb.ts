@@ -4,6 +4,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { localClient } from '../../local/dynamodb-local.js';
 import { createTables } from '../../src/create-tables.js';
 import { EventStore } from '../../src/event-store.js';
+import { defaultSnapshotTableName } from '../../src/table.js';
 import type { EventStoreOptions, PositionMode } from '../../src/types.js';
 
 export function testEndpoint(): string {
@@ -27,6 +28,8 @@ export function streamId(category = 'test'): string {
 export interface TestTables {
   client: DynamoDBClient;
   eventsTable: string;
+  /** The default one for `eventsTable`, so an EventStore given only `eventsTable` uses it. */
+  snapshotTable: string;
   readModelTable: string;
   drop(): Promise<void>;
 }
@@ -39,6 +42,7 @@ export async function createTestTables(
 ): Promise<TestTables> {
   const eventsTable = uniqueName(`${prefix}-events`);
   const readModelTable = uniqueName(`${prefix}-readmodels`);
+  const snapshotTable = defaultSnapshotTableName(eventsTable);
   await createTables(client, {
     eventsTable,
     readModelTable,
@@ -47,9 +51,11 @@ export async function createTestTables(
   return {
     client,
     eventsTable,
+    snapshotTable,
     readModelTable,
     drop: async () => {
       await client.send(new DeleteTableCommand({ TableName: eventsTable }));
+      await client.send(new DeleteTableCommand({ TableName: snapshotTable }));
       await client.send(new DeleteTableCommand({ TableName: readModelTable }));
     },
   };
