@@ -100,15 +100,17 @@ describe('key builders', () => {
 });
 
 describe('against the real tables', () => {
-  it('an append changes only its own stream and the counter, whatever the stream id', async () => {
+  it('an append changes only its own stream, the counter and its own slot, whatever the stream id', async () => {
     await fc.assert(
       fc.asyncProperty(streamIds, async (id) => {
         const before = await snapshotOf(db.tables.eventsTable);
 
-        await db.store.appendToStream(id, [{ type: 'Probed', data: { id } }]);
+        const result = await db.store.appendToStream(id, [{ type: 'Probed', data: { id } }]);
 
         for (const [pk, sk] of changed(before, await snapshotOf(db.tables.eventsTable))) {
           if (pk === Keys.globalPk) expect(sk).toBe(Keys.positionSk);
+          // Reserved mode: the transaction's claim on its range, keyed by its first position.
+          else if (pk === Keys.slotPk(result.firstPosition)) expect(sk).toBe(Keys.slotSk);
           else {
             expect(pk).toBe(Keys.streamPk(id));
             expect(sk === Keys.headSk || Keys.isEventSk(String(sk))).toBe(true);
