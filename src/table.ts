@@ -24,6 +24,9 @@ export const Attr = {
   /** Event (reserved mode): the range its transaction reserved, so a reader knows its neighbours are committed too. */
   rangeFirst: 'rangeFirst',
   rangeLast: 'rangeLast',
+  /** Event: its place in the append that wrote it, so a retry is recognised only as that whole append. */
+  appendIndex: 'appendIndex',
+  appendCount: 'appendCount',
   /** Counter: how positions are handed out, and how many partitions each index page is spread over. */
   positionMode: 'positionMode',
   pageShards: 'pageShards',

@@ -79,17 +79,22 @@ export function buildBatchTransaction(
     const result = results[index] as AppendResult;
     items.push(buildHeadUpdate(tableName, member, result, reservation.guardsHead));
     actions.push({ kind: 'head', member: index });
-    for (const event of result.events) {
+    result.events.forEach((event, i) => {
+      const placement = {
+        ...reservation.eventPlacement(event.position),
+        [Attr.appendIndex]: i,
+        [Attr.appendCount]: result.events.length,
+      };
       items.push({
         Put: {
           TableName: tableName,
-          Item: { ...toEventItem(event, reservation.eventPlacement(event.position)) },
+          Item: { ...toEventItem(event, placement) },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': Attr.pk },
         },
       });
       actions.push({ kind: 'event', member: index });
-    }
+    });
   });
   return { input: { TransactItems: items }, actions, results };
 }

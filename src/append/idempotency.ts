@@ -6,23 +6,46 @@ import type { AppendResult, RecordedEvent } from '../types.js';
 import { awsCall } from './store-error.js';
 import type { PreparedEvent } from './validate-append.js';
 
+/** A recorded event with its place in the append that wrote it (unknown for events stored before it was kept). */
+export interface StoredEvent extends RecordedEvent {
+  readonly appendIndex?: number | undefined;
+  readonly appendCount?: number | undefined;
+}
+
 /**
- * True when `stored` are exactly the appended events, by id and in order:
- * the append already committed (its reply was lost), so its original result
- * is the answer and nothing is written again.
+ * True when `stored` is exactly the append of `events`: the same ids in the
+ * same order, and (where the store kept it) one whole append, no more and no
+ * less. The append already committed (its reply was lost), so its original
+ * result is the answer and nothing is written again; a prefix or a part of
+ * another append is not.
  */
 export function isSameAppend(
-  stored: readonly RecordedEvent[],
+  stored: readonly StoredEvent[],
   events: readonly PreparedEvent[],
 ): boolean {
   return (
     stored.length === events.length &&
-    stored.every((event, i) => event.eventId === events[i]?.eventId)
+    stored.every(
+      (event, i) =>
+        event.eventId === events[i]?.eventId &&
+        (event.appendCount === undefined ||
+          (event.appendIndex === i && event.appendCount === events.length)),
+    )
   );
 }
 
+function toStoredEvent(item: Record<string, unknown>): StoredEvent {
+  const index = item[Attr.appendIndex];
+  const count = item[Attr.appendCount];
+  return {
+    ...toRecordedEvent(item),
+    appendIndex: index === undefined ? undefined : Number(index),
+    appendCount: count === undefined ? undefined : Number(count),
+  };
+}
+
 /** The result the original append returned, rebuilt from what it stored. */
-export function resultFrom(streamId: string, stored: readonly RecordedEvent[]): AppendResult {
+export function resultFrom(streamId: string, stored: readonly StoredEvent[]): AppendResult {
   const first = stored[0];
   const last = stored.at(-1);
   if (!first || !last) throw new Error('resultFrom needs at least one stored event');
@@ -31,7 +54,7 @@ export function resultFrom(streamId: string, stored: readonly RecordedEvent[]): 
     nextExpectedVersion: last.version,
     firstPosition: first.position,
     lastPosition: last.position,
-    events: [...stored],
+    events: stored.map(({ appendIndex: _i, appendCount: _c, ...event }) => event),
   };
 }
 
@@ -41,7 +64,7 @@ export function readEventsFrom(
   streamId: string,
   fromVersion: number,
   count: number,
-): Promise<RecordedEvent[]> {
+): Promise<StoredEvent[]> {
   return queryEvents(ctx, `Query of events ${fromVersion}.. of '${streamId}'`, count, {
     TableName: ctx.tableName,
     KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
@@ -63,7 +86,7 @@ export async function readLatestEvents(
   ctx: StoreContext,
   streamId: string,
   count: number,
-): Promise<RecordedEvent[]> {
+): Promise<StoredEvent[]> {
   const newestFirst = await queryEvents(ctx, `Query of the latest events of '${streamId}'`, count, {
     TableName: ctx.tableName,
     KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
@@ -81,8 +104,8 @@ async function queryEvents(
   operation: string,
   count: number,
   input: QueryCommandInput,
-): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
+): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
   let startKey: QueryCommandInput['ExclusiveStartKey'];
   do {
     const page = await awsCall(operation, () =>
@@ -90,7 +113,7 @@ async function queryEvents(
         new QueryCommand({ ...input, Limit: count - events.length, ExclusiveStartKey: startKey }),
       ),
     );
-    for (const item of page.Items ?? []) events.push(toRecordedEvent(item));
+    for (const item of page.Items ?? []) events.push(toStoredEvent(item));
     startKey = page.LastEvaluatedKey;
   } while (startKey && events.length < count);
   return events;

@@ -123,6 +123,8 @@ export function eventItemSize(streamId: string, event: PreparedEvent, createdAt:
         [Attr.positionPage]: `${Keys.positionPage(worst)}#${Limits.pageShards}`,
         [Attr.rangeFirst]: worst,
         [Attr.rangeLast]: worst,
+        [Attr.appendIndex]: worst,
+        [Attr.appendCount]: worst,
       },
     ),
   });

@@ -74,7 +74,10 @@ async function fromSlot(ctx: StoreContext, slot: Slot, from: number): Promise<Ho
     const version = entry.fromVersion + (lo - entry.firstPosition);
     return [readEventsFrom(ctx, entry.streamId, version, hi - lo + 1)];
   });
-  const events = (await Promise.all(reads)).flat().sort((a, b) => a.position - b.position);
+  const events = (await Promise.all(reads))
+    .flat()
+    .map(({ appendIndex: _i, appendCount: _c, ...event }): RecordedEvent => event)
+    .sort((a, b) => a.position - b.position);
   return { kind: 'resolved', events, range, resumeAt: range.last + 1 };
 }
 

@@ -72,6 +72,8 @@ describe('appendToStream idempotent retries', () => {
     ['other event ids', batch('other')],
     ['only the first event id', [batch('x')[0]!, { type: 'Paid', data: {}, eventId: 'y' }]],
     ['the same ids in another order', [...batch('x')].reverse()],
+    // A prefix of the original is not the original: the stream is at 4, not 3.
+    ['a prefix of the original append', batch('x').slice(0, 1)],
   ])(
     'rejects with WrongExpectedVersionError when the stream moved on with %s',
     async (_c, events) => {
@@ -94,6 +96,28 @@ describe('appendToStream idempotent retries', () => {
         actualVersion: 4,
       });
       expect(await snapshot(id)).toEqual(before);
+    },
+  );
+
+  it.each<[string, ExpectedVersion, (events: NewEvent[]) => NewEvent[]]>([
+    ["'any', the last event alone", 'any', (events) => events.slice(1)],
+    ['an exact version, the second event alone', 3, (events) => events.slice(1)],
+  ])(
+    'does not take part of an append for the whole: %s appends anew or conflicts',
+    async (_c, mode, part) => {
+      // Prepare
+      const id = await prepare(2);
+      const original = batch('whole');
+      await db.store.appendToStream(id, original, { expectedVersion: 2 });
+
+      // Act
+      const outcome = await db.store
+        .appendToStream(id, part(original), { expectedVersion: mode })
+        .catch((e: unknown) => e);
+
+      // Assess: 'any' appends the event again after the original; a named version conflicts.
+      if (mode === 'any') expect(outcome).toMatchObject({ nextExpectedVersion: 5 });
+      else expect(outcome).toMatchObject({ code: 'WrongExpectedVersion', actualVersion: 4 });
     },
   );
 
