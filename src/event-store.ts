@@ -13,6 +13,7 @@ import type {
   AppendResult,
   EventStoreOptions,
   NewEvent,
+  PositionedEvent,
   ReadAllOptions,
   ReadAllPageOptions,
   ReadAllPageResult,
@@ -58,7 +59,7 @@ export class EventStore {
   }
 
   /** The global `$all` stream in position order, never skipping a committed position. */
-  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+  readAll(options: ReadAllOptions = {}): AsyncIterable<PositionedEvent> {
     return readAll(this.#ctx, options);
   }
 

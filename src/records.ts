@@ -7,8 +7,8 @@ export interface EventItem {
   SK: string;
   streamId: string;
   version: number;
-  position: number;
-  positionPage: string;
+  position?: number;
+  positionPage?: string;
   eventId: string;
   type: string;
   data: string;
@@ -28,13 +28,14 @@ export function toEventItem(
   event: RecordedEvent,
   placement: Readonly<Record<string, unknown>> = {},
 ): EventItem {
+  const { position } = event;
   const item: EventItem = {
     [Attr.pk]: Keys.streamPk(event.streamId),
     [Attr.sk]: Keys.versionSk(event.version),
     streamId: event.streamId,
     version: event.version,
-    position: event.position,
-    positionPage: Keys.positionPage(event.position),
+    // Sequenced mode: no position yet, so not in the index either.
+    ...(position !== null && { position, positionPage: Keys.positionPage(position) }),
     ...placement,
     eventId: event.eventId,
     type: event.type,
@@ -56,7 +57,7 @@ export function toRecordedEvent(item: Record<string, unknown>): RecordedEvent {
   return {
     streamId: String(item[Attr.streamId]),
     version: Number(item[Attr.version]),
-    position: Number(item[Attr.position]),
+    position: item[Attr.position] === undefined ? null : Number(item[Attr.position]),
     eventId: String(item[Attr.eventId]),
     type: String(item[Attr.type]),
     data: JSON.parse(String(item[Attr.data])),

@@ -21,6 +21,8 @@ export const Attr = {
   stateVersion: 'stateVersion',
   /** Head: the last position of the stream's newest append (reserved mode keeps stream order with it). */
   lastPosition: 'lastPosition',
+  /** Head: how many events its newest append added (the sequencer reads the range from the head's record). */
+  lastAppendCount: 'lastAppendCount',
   /** Event (reserved mode): the range its transaction reserved, so a reader knows its neighbours are committed too. */
   rangeFirst: 'rangeFirst',
   rangeLast: 'rangeLast',
@@ -29,6 +31,10 @@ export const Attr = {
   appendCount: 'appendCount',
   /** Counter: how positions are handed out, and how many partitions each index page is spread over. */
   positionMode: 'positionMode',
+  /** Counter (sequenced mode): every block up to here has its streams' marks written. */
+  appliedThrough: 'appliedThrough',
+  /** Mark (sequenced mode): where a stream's range starts in `$all`. */
+  firstPosition: 'firstPosition',
   pageShards: 'pageShards',
   epoch: 'epoch',
   /** Slot: `committed` or `aborted`, how many positions it covers, and (committed) what it holds. */
@@ -97,6 +103,10 @@ export const Keys = {
   /** A reserved range's slot: says whether positions first.. were committed, and where they went. */
   slotPk: (first: number): string => `$SLOT#${first}`,
   slotSk: 'SLOT',
+  /** Sequenced mode: a stream's range the sequencer placed, by its first version (the stream's mark). */
+  sequencedSk: (fromVersion: number): string =>
+    `SEQ#${String(fromVersion).padStart(Limits.versionDigits, '0')}`,
+  sequencedPrefix: 'SEQ#',
   isEventSk: (sk: string): boolean => sk.startsWith(VERSION_PREFIX),
 } as const;
 

@@ -30,8 +30,12 @@ export interface RecordedEvent<Type extends string = string, Data = unknown, Met
   streamId: string;
   /** 1-based, contiguous within the stream. */
   version: number;
-  /** 1-based, gap-free across the whole store, in commit order. */
-  position: number;
+  /**
+   * Where the event stands in `$all`. `null` only in sequenced mode, for an
+   * event the sequencer has not placed yet (an append's reply, a fresh
+   * stream read); events read from `$all` always carry theirs.
+   */
+  position: number | null;
   eventId: string;
   type: Type;
   data: Data;
@@ -40,6 +44,13 @@ export interface RecordedEvent<Type extends string = string, Data = unknown, Met
   /** ISO-8601, the commit's time (one value for every event of an append). */
   createdAt: string;
 }
+
+/** An event read from `$all`: its position is always known. */
+export type PositionedEvent<
+  Type extends string = string,
+  Data = unknown,
+  Metadata = unknown,
+> = RecordedEvent<Type, Data, Metadata> & { position: number };
 
 export interface AppendOptions {
   /** Default `'any'`. */
@@ -52,9 +63,13 @@ export interface AppendResult {
   streamId: string;
   /** The stream's version after this append: pass it as the next `expectedVersion`. */
   nextExpectedVersion: number;
-  /** In reserved mode positions increase but may skip aborted ones: `lastPosition` is `firstPosition + count - 1` all the same (one append's positions are contiguous). */
-  firstPosition: number;
-  lastPosition: number;
+  /**
+   * The append's positions, contiguous (`lastPosition` is `firstPosition +
+   * count - 1`). `null` in sequenced mode: the sequencer places the append
+   * shortly after it commits.
+   */
+  firstPosition: number | null;
+  lastPosition: number | null;
   events: RecordedEvent[];
 }
 
@@ -163,7 +178,7 @@ export interface RetryOptions {
 }
 
 /** See the README's "Position modes". */
-export type PositionMode = 'reserved' | 'strict';
+export type PositionMode = 'reserved' | 'strict' | 'sequenced';
 
 export interface EventStoreOptions {
   /** The events table (see `eventsTableSchema`). */

@@ -146,8 +146,9 @@ export const eventStoreOptionsSchema = z.object(
       })
       .optional(),
     positionMode: z
-      .enum(['reserved', 'strict'], {
-        error: (issue) => `must be 'reserved' or 'strict' (got ${describe(issue.input)})`,
+      .enum(['reserved', 'strict', 'sequenced'], {
+        error: (issue) =>
+          `must be 'reserved', 'strict' or 'sequenced' (got ${describe(issue.input)})`,
       })
       .optional(),
     groupCommit: z

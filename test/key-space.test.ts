@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProjectionStore } from '../src/projections/projection-store.js';
 import { Keys, ReadModelKeys, SnapshotKeys } from '../src/table.js';
-import { useTestStore } from './support/dynamodb.js';
+import { placed, useTestStore } from './support/dynamodb.js';
 
 /**
  * No stream id, projection name or document key can make the store write an
@@ -105,7 +105,9 @@ describe('against the real tables', () => {
       fc.asyncProperty(streamIds, async (id) => {
         const before = await snapshotOf(db.tables.eventsTable);
 
-        const result = await db.store.appendToStream(id, [{ type: 'Probed', data: { id } }]);
+        const result = placed(
+          await db.store.appendToStream(id, [{ type: 'Probed', data: { id } }]),
+        );
 
         for (const [pk, sk] of changed(before, await snapshotOf(db.tables.eventsTable))) {
           if (pk === Keys.globalPk) expect(sk).toBe(Keys.positionSk);

@@ -92,8 +92,8 @@ async function appendOnce(
       ...base,
       ok: true,
       nextExpectedVersion: result.nextExpectedVersion,
-      firstPosition: result.firstPosition,
-      lastPosition: result.lastPosition,
+      firstPosition: result.firstPosition ?? undefined,
+      lastPosition: result.lastPosition ?? undefined,
       latencyMs: performance.now() - startedAt,
       startedAtMs: startedAt - t0,
     };

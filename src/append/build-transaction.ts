@@ -45,32 +45,35 @@ export function buildBatchTransaction(
   const entries: RangeEntry[] = [];
   const results: AppendResult[] = [];
   let position = reservation.first;
+  const at = (i: number) => (position === null ? null : position + i);
   for (const { append, baseVersion } of members) {
     const { streamId, createdAt } = append;
     const events: RecordedEvent[] = append.events.map((event, i) => ({
       streamId,
       version: baseVersion + i + 1,
-      position: position + i,
+      position: at(i),
       eventId: event.eventId,
       type: event.type,
       data: event.data,
       metadata: event.metadata,
       createdAt,
     }));
-    entries.push({
-      streamId,
-      fromVersion: baseVersion + 1,
-      count: events.length,
-      firstPosition: position,
-    });
     results.push({
       streamId,
       nextExpectedVersion: baseVersion + events.length,
-      firstPosition: position,
-      lastPosition: position + events.length - 1,
+      firstPosition: at(0),
+      lastPosition: at(events.length - 1),
       events,
     });
-    position += events.length;
+    if (position !== null) {
+      entries.push({
+        streamId,
+        fromVersion: baseVersion + 1,
+        count: events.length,
+        firstPosition: position,
+      });
+      position += events.length;
+    }
   }
   const positionItems = reservation.positionActions(entries);
   const items: TransactItem[] = [...positionItems];
@@ -81,7 +84,7 @@ export function buildBatchTransaction(
     actions.push({ kind: 'head', member: index });
     result.events.forEach((event, i) => {
       const placement = {
-        ...reservation.eventPlacement(event.position),
+        ...(event.position !== null && reservation.eventPlacement(event.position)),
         [Attr.appendIndex]: i,
         [Attr.appendCount]: result.events.length,
       };
@@ -117,14 +120,21 @@ function buildHeadUpdate(
     '#streamId': Attr.streamId,
     '#createdAt': Attr.createdAt,
     '#updatedAt': Attr.updatedAt,
-    '#lastPosition': Attr.lastPosition,
+    '#count': Attr.lastAppendCount,
   };
   const values: Record<string, unknown> = {
     ':next': result.nextExpectedVersion,
     ':streamId': streamId,
     ':now': createdAt,
-    ':last': result.lastPosition,
+    ':count': result.events.length,
   };
+  let set =
+    'SET #version = :next, #streamId = :streamId, #count = :count, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now)';
+  if (result.lastPosition !== null) {
+    names['#lastPosition'] = Attr.lastPosition;
+    values[':last'] = result.lastPosition;
+    set += ', #lastPosition = :last';
+  }
   let condition: string;
   if (member.baseVersion === 0) {
     names['#pk'] = Attr.pk;
@@ -141,8 +151,7 @@ function buildHeadUpdate(
     Update: {
       TableName: tableName,
       Key: { [Attr.pk]: Keys.streamPk(streamId), [Attr.sk]: Keys.headSk },
-      UpdateExpression:
-        'SET #version = :next, #streamId = :streamId, #lastPosition = :last, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now)',
+      UpdateExpression: set,
       ConditionExpression: condition,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

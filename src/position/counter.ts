@@ -21,11 +21,15 @@ import type { PositionMode as PositionModeName } from '../types.js';
  *   transaction; positions increase, aborted ones are gaps. Scales across processes.
  * - `strict`: the counter is part of the append's transaction; positions are
  *   contiguous and in commit order, one commit at a time for the whole store.
+ * - `sequenced`: appends touch no shared item; a sequencer fed by the heads'
+ *   stream records hands out contiguous positions a batch at a time, shortly
+ *   after the commit.
  */
-export const PositionMode = { reserved: 'reserved', strict: 'strict' } as const satisfies Record<
-  string,
-  PositionModeName
->;
+export const PositionMode = {
+  reserved: 'reserved',
+  strict: 'strict',
+  sequenced: 'sequenced',
+} as const satisfies Record<string, PositionModeName>;
 export type PositionMode = PositionModeName;
 
 /** What a store's counter item says about how its positions are laid out. */
@@ -57,7 +61,11 @@ export function buildCounterItem(
 /** Pure: a counter written before modes existed is a strict, unsharded store. */
 export function layoutOf(item: Record<string, unknown>): StoreLayout {
   const mode = item[Attr.positionMode];
-  if (mode === PositionMode.reserved || mode === PositionMode.strict) {
+  if (
+    mode === PositionMode.reserved ||
+    mode === PositionMode.strict ||
+    mode === PositionMode.sequenced
+  ) {
     return { mode, pageShards: Number(item[Attr.pageShards] ?? 1) };
   }
   return { mode: PositionMode.strict, pageShards: 1 };

@@ -9,6 +9,7 @@ import {
   type StoreLayout,
 } from './counter.js';
 import { ReservedPositions } from './reserved-positions.js';
+import { SequencedPositions } from './sequenced-positions.js';
 import type { PositionStrategy } from './strategy.js';
 import { StrictPositions } from './strict-positions.js';
 
@@ -52,8 +53,8 @@ export class StorePositions {
 
   async #load(): Promise<PositionStrategy> {
     const layout = await loadLayout(this.doc, this.tableName, this.requested);
-    return layout.mode === 'reserved'
-      ? new ReservedPositions(this.doc, this.tableName, layout)
-      : new StrictPositions(this.doc, this.tableName, layout);
+    if (layout.mode === 'reserved') return new ReservedPositions(this.doc, this.tableName, layout);
+    if (layout.mode === 'sequenced') return new SequencedPositions(layout);
+    return new StrictPositions(this.doc, this.tableName, layout);
   }
 }

@@ -21,11 +21,12 @@ export type Settlement = 'committed' | 'not-committed' | 'unknown';
  * `positionActions`. Settle it exactly once: `committed()`, or `abandon()`.
  */
 export interface Reservation {
-  readonly first: number;
-  readonly last: number;
+  /** `null` when positions are given after the commit (sequenced mode). */
+  readonly first: number | null;
+  readonly last: number | null;
   /** The actions that claim the positions; they go first in the transaction. */
   positionActions(entries: readonly RangeEntry[]): TransactItem[];
-  /** The position attributes of the event item at `position` (index keys included). */
+  /** The position attributes of the event item at `position` (index keys included); none when `first` is null. */
   eventPlacement(position: number): Record<string, unknown>;
   /**
    * Whether the stream head must guard stream order (`lastPosition < first`):

@@ -188,8 +188,12 @@ export class Projector {
 
   async #applyGroup(group: Group, result: ApplyResult): Promise<void> {
     const { projection, key } = group;
-    // Position is commit order, and within a stream it follows versions.
-    const pending = [...group.pending].sort((a, b) => a.event.position - b.event.position);
+    // Position is commit order, and within a stream it follows versions; events
+    // not sequenced yet (sequenced mode) keep version order within their stream.
+    const pending = [...group.pending].sort(
+      (a, b) =>
+        (a.event.position ?? 0) - (b.event.position ?? 0) || a.event.version - b.event.version,
+    );
     const fail = (items: Pending[], error: unknown) => {
       for (const { index, event } of items) {
         result.failures.push({ index, event, projection: projection.name, key, error });

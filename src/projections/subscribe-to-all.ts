@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EventStore } from '../event-store.js';
-import type { RecordedEvent } from '../types.js';
+import type { PositionedEvent, RecordedEvent } from '../types.js';
 import { describe, eventTypeSchema, parse, wholeNumber } from '../validation.js';
 import type { ProjectionStore } from './projection-store.js';
 
@@ -112,10 +112,10 @@ export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
       };
     });
 
-  const readBatch = async (): Promise<RecordedEvent[]> => {
+  const readBatch = async (): Promise<PositionedEvent[]> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        const events: RecordedEvent[] = [];
+        const events: PositionedEvent[] = [];
         // Unfiltered: a filtered read says nothing about the positions it skipped,
         // so the position could not move past them.
         for await (const event of options.store.readAll({

@@ -1,14 +1,14 @@
 import { AllStreamLaggingError, ValidationError } from '../errors.js';
 import type { StoreLayout } from '../position/counter.js';
 import { readCounterItem } from '../position/counter.js';
-import { isAbortMarker } from '../position/slots.js';
+import { isAbortMarker, toSlot } from '../position/slots.js';
 import { toRecordedEvent } from '../records.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr } from '../table.js';
-import type { ReadAllOptions, RecordedEvent } from '../types.js';
+import type { PositionedEvent, ReadAllOptions, RecordedEvent } from '../types.js';
 import { parse, readAllOptionsSchema } from '../validation.js';
 import { anythingOnNextPage, type IndexItem, readIndexWindow } from './all-index.js';
-import { type Range, resolveReservedHole } from './reserved-holes.js';
+import { fromSlot, type Range, resolveReservedHole } from './reserved-holes.js';
 
 export { buildIndexQuery } from './all-index.js';
 
@@ -43,7 +43,7 @@ export interface AllReadPlan {
 export function readAll(
   ctx: StoreContext,
   options: ReadAllOptions = {},
-): AsyncIterable<RecordedEvent> {
+): AsyncIterable<PositionedEvent> {
   const parsed = parse(readAllOptionsSchema, options ?? {}, 'options');
   if (parsed.eventTypes?.length === 0) {
     // An empty list would read the whole store to return nothing; say so instead.
@@ -57,7 +57,10 @@ export function readAll(
   });
 }
 
-async function* readPositions(ctx: StoreContext, plan: AllReadPlan): AsyncGenerator<RecordedEvent> {
+async function* readPositions(
+  ctx: StoreContext,
+  plan: AllReadPlan,
+): AsyncGenerator<PositionedEvent> {
   const layout = await ctx.positions.readLayout();
   if (!layout) return;
   const filtered = plan.eventTypes !== undefined || plan.streamPrefix !== undefined;
@@ -66,7 +69,7 @@ async function* readPositions(ctx: StoreContext, plan: AllReadPlan): AsyncGenera
   // The range of the last position resolved: its neighbours up to `last` committed with it.
   let range: Range | undefined;
   let returned = 0;
-  const emit = function* (event: RecordedEvent) {
+  const emit = function* (event: PositionedEvent) {
     if (!matches(plan, event)) return;
     returned++;
     yield event;
@@ -87,11 +90,24 @@ async function* readPositions(ctx: StoreContext, plan: AllReadPlan): AsyncGenera
       }
       lag.reset();
       range = rangeOf(item, layout);
-      expected = range.last + 1;
-      if (isAbortMarker(item)) continue;
+      if (isAbortMarker(item)) {
+        expected = range.last + 1;
+        continue;
+      }
+      const block = toSlot(item);
+      if (block) {
+        // Sequenced mode: a block lists where its positions went; read them from the table.
+        for (const event of (await fromSlot(ctx, block, expected)).events) {
+          expected = event.position + 1;
+          yield* emit(event);
+          if (returned >= plan.maxCount) return;
+        }
+        expected = range.last + 1;
+        continue;
+      }
       // An event's range ends after it when it shares a transaction: the next position is its neighbour.
       expected = position + 1;
-      yield* emit(toRecordedEvent(item));
+      yield* emit(toRecordedEvent(item) as PositionedEvent);
       if (returned >= plan.maxCount) return;
     }
     if (!holeBeforeVisible && expected > window.through) continue;
@@ -129,8 +145,10 @@ async function* readPositions(ctx: StoreContext, plan: AllReadPlan): AsyncGenera
 /** The positions an index item vouches for: its transaction's range, or the abort marker's. */
 function rangeOf(item: IndexItem, layout: StoreLayout): Range {
   const position = Number(item[Attr.position]);
-  if (isAbortMarker(item))
+  if (item[Attr.slotState] !== undefined) {
+    // An abort marker, or a sequenced block: both cover `count` positions from their own.
     return { first: position, last: position + Number(item[Attr.count]) - 1 };
+  }
   if (layout.mode === 'strict' || item[Attr.rangeFirst] === undefined) {
     return { first: position, last: position };
   }

@@ -1,10 +1,10 @@
-import { readEventsFrom } from '../append/idempotency.js';
+import { readEventsFrom, type StoredEvent } from '../append/idempotency.js';
 import { AllStreamLaggingError } from '../errors.js';
 import type { StoreLayout } from '../position/counter.js';
 import { readSlot, type Slot, writeAbortMarker } from '../position/slots.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr } from '../table.js';
-import type { RecordedEvent } from '../types.js';
+import type { PositionedEvent } from '../types.js';
 import { itemAtOrBelow } from './all-index.js';
 
 /** Positions first..last, resolved together (one transaction's range, or one abort marker's). */
@@ -27,7 +27,7 @@ export interface Hole {
 export type HoleResolution =
   | { kind: 'end' }
   | { kind: 'wait' }
-  | { kind: 'resolved'; events: RecordedEvent[]; range: Range; resumeAt: number };
+  | { kind: 'resolved'; events: PositionedEvent[]; range: Range; resumeAt: number };
 
 /**
  * Reserved mode (DESIGN.md, "Reserved positions: the rules"). A position
@@ -55,6 +55,8 @@ export async function resolveReservedHole(
   if (slot) return fromSlot(ctx, slot, position);
   if (!hole.visibleBeyond) return { kind: 'end' };
   if (hole.waitedMs < hole.maxWaitMs) return { kind: 'wait' };
+  // Sequenced mode: blocks are contiguous and never aborted; a missing one below a later one is index lag.
+  if (layout.mode === 'sequenced') throw new AllStreamLaggingError(position, hole.waitedMs);
   if (!(await isRangeStart(ctx, layout, position, range))) {
     throw new AllStreamLaggingError(position, hole.waitedMs);
   }
@@ -62,7 +64,16 @@ export async function resolveReservedHole(
   return fromSlot(ctx, marked, position);
 }
 
-async function fromSlot(ctx: StoreContext, slot: Slot, from: number): Promise<HoleResolution> {
+/**
+ * The events of a committed slot (or a sequenced block) from position `from`
+ * on, read from the table, with their positions from the slot's entries
+ * (sequenced events have none of their own).
+ */
+export async function fromSlot(
+  ctx: StoreContext,
+  slot: Slot,
+  from: number,
+): Promise<Extract<HoleResolution, { kind: 'resolved' }>> {
   const range = { first: slot.first, last: slot.first + slot.count - 1 };
   if (slot.state === 'aborted') {
     return { kind: 'resolved', events: [], range, resumeAt: range.last + 1 };
@@ -72,12 +83,13 @@ async function fromSlot(ctx: StoreContext, slot: Slot, from: number): Promise<Ho
     const hi = Math.min(range.last, entry.firstPosition + entry.count - 1);
     if (lo > hi) return [];
     const version = entry.fromVersion + (lo - entry.firstPosition);
-    return [readEventsFrom(ctx, entry.streamId, version, hi - lo + 1)];
+    const place = (stored: StoredEvent): PositionedEvent => {
+      const { appendIndex: _i, appendCount: _c, ...event } = stored;
+      return { ...event, position: entry.firstPosition + (event.version - entry.fromVersion) };
+    };
+    return [readEventsFrom(ctx, entry.streamId, version, hi - lo + 1).then((s) => s.map(place))];
   });
-  const events = (await Promise.all(reads))
-    .flat()
-    .map(({ appendIndex: _i, appendCount: _c, ...event }): RecordedEvent => event)
-    .sort((a, b) => a.position - b.position);
+  const events = (await Promise.all(reads)).flat().sort((a, b) => a.position - b.position);
   return { kind: 'resolved', events, range, resumeAt: range.last + 1 };
 }
 

@@ -153,6 +153,7 @@ describe('appendToStream recorded shape', () => {
         SK: 'HEAD',
         streamId: id,
         version: 2,
+        lastAppendCount: 1,
         lastPosition: event?.position,
         createdAt: seedHead?.createdAt,
         updatedAt: event?.createdAt,

@@ -97,19 +97,21 @@ describe('buildBatchTransaction', () => {
             TableName: 'events',
             Key: { PK: 'STREAM#account-1', SK: 'HEAD' },
             UpdateExpression:
-              'SET #version = :next, #streamId = :streamId, #lastPosition = :last, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now)',
+              'SET #version = :next, #streamId = :streamId, #count = :count, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now), #lastPosition = :last',
             ConditionExpression: '#version = :expected',
             ExpressionAttributeNames: {
               '#version': 'version',
               '#streamId': 'streamId',
               '#createdAt': 'createdAt',
               '#updatedAt': 'updatedAt',
+              '#count': 'lastAppendCount',
               '#lastPosition': 'lastPosition',
             },
             ExpressionAttributeValues: {
               ':next': 7,
               ':streamId': 'account-1',
               ':now': createdAt,
+              ':count': 2,
               ':last': 43,
               ':expected': 5,
             },
@@ -179,6 +181,7 @@ describe('buildBatchTransaction', () => {
       ':next': 1,
       ':streamId': 'account-2',
       ':now': createdAt,
+      ':count': 1,
       ':last': 1,
     });
     expect(tx.results[0]?.events.map((e) => [e.version, e.position])).toEqual([[1, 1]]);
@@ -244,7 +247,28 @@ describe('buildBatchTransaction', () => {
     ]);
   });
 
-  it('knows both position modes by name', () => {
-    expect(Object.values(PositionMode)).toEqual(['reserved', 'strict']);
+  it('knows every position mode by name', () => {
+    expect(Object.values(PositionMode)).toEqual(['reserved', 'strict', 'sequenced']);
+  });
+
+  it('claims no positions in sequenced mode: no position action, no index keys, no lastPosition', () => {
+    // Act
+    const tx = buildBatchTransaction('events', [member('account-4', 2)], {
+      first: null,
+      last: null,
+      guardsHead: false,
+      positionActions: () => [],
+      eventPlacement: () => ({}),
+    });
+
+    // Assess
+    expect(tx.results[0]).toMatchObject({ firstPosition: null, lastPosition: null });
+    expect(tx.actions.map((a) => a.kind)).toEqual(['head', 'event', 'event']);
+    const head = tx.input.TransactItems?.[0]?.Update;
+    expect(head?.UpdateExpression).not.toContain('lastPosition');
+    expect(head?.ExpressionAttributeValues).toMatchObject({ ':count': 2, ':expected': 2 });
+    const event = tx.input.TransactItems?.[1]?.Put?.Item;
+    expect(event).not.toHaveProperty('position');
+    expect(event).not.toHaveProperty('positionPage');
   });
 });

@@ -6,7 +6,7 @@ import { startHttpServer } from '../../local/http-server.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 import { EventStore } from '../../src/event-store.js';
 import type { RecordedEvent } from '../../src/types.js';
-import { streamId, testClient, testEndpoint, uniqueName } from '../support/dynamodb.js';
+import { placed, streamId, testClient, testEndpoint, uniqueName } from '../support/dynamodb.js';
 import { storeFailingWith } from '../support/failing-store.js';
 
 // The local runtime on the run's DynamoDB Local, driven with fetch like any client.
@@ -87,7 +87,7 @@ describe('routes', () => {
   it('reads the stream head, the snapshot and $all in pages', async () => {
     // Prepare
     const id = streamId('cart');
-    const appended = await store.appendToStream(id, events('Added', 'Removed', 'Added'));
+    const appended = placed(await store.appendToStream(id, events('Added', 'Removed', 'Added')));
     await store.saveSnapshot({ streamId: id, version: 2, state: { items: 0 } });
     const from = appended.firstPosition;
 
@@ -149,7 +149,7 @@ describe('error statuses', () => {
   ])('answers %s %s with %i %s', async (method, template, status, error) => {
     // Prepare
     const existing = streamId();
-    await store.appendToStream(existing, events('A'));
+    placed(await store.appendToStream(existing, events('A')));
     const url = template
       .replace('{new}', encodeURIComponent(streamId()))
       .replace('{existing}', encodeURIComponent(existing));

@@ -7,7 +7,7 @@ import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import type { RecordedEvent } from '../../src/types.js';
 import { apiEvent } from '../support/api-gateway.js';
-import { streamId, useTestStore } from '../support/dynamodb.js';
+import { placed, streamId, useTestStore } from '../support/dynamodb.js';
 
 // Lambda refuses a response over 6 MB: every list response stops short of a
 // byte budget and says where to go on, and paging to the end returns each item once.
@@ -62,15 +62,19 @@ describe('pages bounded by bytes', () => {
 
   beforeAll(async () => {
     id = streamId('big');
-    const first = await db.store.appendToStream(
-      id,
-      Array.from({ length: 7 }, (_, i) => bigEvent(i)),
+    const first = placed(
+      await db.store.appendToStream(
+        id,
+        Array.from({ length: 7 }, (_, i) => bigEvent(i)),
+      ),
     );
     firstPosition = first.firstPosition;
     for (let start = 7; start < 21; start += 7) {
-      await db.store.appendToStream(
-        id,
-        Array.from({ length: 7 }, (_, i) => bigEvent(start + i)),
+      placed(
+        await db.store.appendToStream(
+          id,
+          Array.from({ length: 7 }, (_, i) => bigEvent(start + i)),
+        ),
       );
     }
   });
@@ -147,9 +151,10 @@ describe('pages bounded by bytes', () => {
       projections: [notes],
     });
     for (let i = 0; i < 12; i++) {
-      const { events } = await db.store.appendToStream(
-        `note-${String(i).padStart(2, '0')}-${streamId()}`,
-        [{ type: 'Noted', data: { text: 'x'.repeat(1000) } }],
+      const { events } = placed(
+        await db.store.appendToStream(`note-${String(i).padStart(2, '0')}-${streamId()}`, [
+          { type: 'Noted', data: { text: 'x'.repeat(1000) } },
+        ]),
       );
       await projector.apply(events);
     }

@@ -6,7 +6,13 @@ import { buildCounterItem, counterKey } from '../../src/position/counter.js';
 import { readSlot } from '../../src/position/slots.js';
 import { StorePositions } from '../../src/position/store-positions.js';
 import type { RecordedEvent } from '../../src/types.js';
-import { createTestTables, streamId, testClient, useTestStore } from '../support/dynamodb.js';
+import {
+  createTestTables,
+  placed,
+  streamId,
+  testClient,
+  useTestStore,
+} from '../support/dynamodb.js';
 import { injectFaults } from '../support/fault-injection.js';
 import { hidePosition } from '../support/sdk-spy.js';
 
@@ -32,17 +38,15 @@ function ownStore(options: { allStreamMaxWaitMs?: number } = {}) {
 async function orphanReservation(count: number): Promise<number> {
   const doc = DynamoDBDocumentClient.from(db.client);
   const strategy = await new StorePositions(doc, db.tables.eventsTable, undefined).strategy();
-  return (await strategy.reserve(count)).first;
+  return (await strategy.reserve(count)).first as number;
 }
 
 describe('reserved positions', () => {
   it('reads a mid-range position the index does not show yet from the table, through the slot', async () => {
     // Prepare: one transaction of three events; the index lags on the middle one.
-    const appended = await db.store.appendToStream(streamId(), [
-      ...one('A'),
-      ...one('B'),
-      ...one('C'),
-    ]);
+    const appended = placed(
+      await db.store.appendToStream(streamId(), [...one('A'), ...one('B'), ...one('C')]),
+    );
     const { client, store } = ownStore();
     const hole = hidePosition(client, appended.firstPosition + 1);
 
@@ -57,9 +61,9 @@ describe('reserved positions', () => {
 
   it("marks a dead writer's range aborted, one proven range start at a time, and never skips what follows", async () => {
     // Prepare: a writer reserves three positions and dies; a later append commits after them.
-    const before = await db.store.appendToStream(streamId(), one('Before'));
+    const before = placed(await db.store.appendToStream(streamId(), one('Before')));
     const orphan = await orphanReservation(3);
-    const after = await db.store.appendToStream(streamId(), one('After'));
+    const after = placed(await db.store.appendToStream(streamId(), one('After')));
     const { client, store } = ownStore({ allStreamMaxWaitMs: 100 });
 
     // Act
@@ -81,28 +85,38 @@ describe('reserved positions', () => {
   });
 
   it('a slow appender that loses its range to a reader reserves again; the reader never skips it', async () => {
-    // Prepare: the slow store's transaction leaves 600 ms after its reservation.
+    // Prepare: the slow store's first transaction is held (after its reservation) until released.
     const slow = ownStore();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => {
+      held = resolve;
+    });
     let delayed = false;
     slow.client.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === 'TransactWriteItemsCommand' && !delayed) {
           delayed = true;
-          await new Promise((resolve) => setTimeout(resolve, 600));
+          held();
+          await released;
         }
         return next(args);
       },
       { step: 'initialize', name: 'slowCommit' },
     );
-    const before = await db.store.appendToStream(streamId(), one('Before'));
+    const before = placed(await db.store.appendToStream(streamId(), one('Before')));
     const slowAppend = slow.store.appendToStream(streamId(), one('Slow'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const fast = await db.store.appendToStream(streamId(), one('Fast'));
+    await holding;
+    const fast = placed(await db.store.appendToStream(streamId(), one('Fast')));
     const reader = ownStore({ allStreamMaxWaitMs: 150 });
 
     // Act: the reader reaches the slow range first, waits, and marks it aborted.
     const firstRead = await collect(reader.store.readAll({ fromPosition: before.firstPosition }));
-    const slowResult = await slowAppend;
+    release();
+    const slowResult = placed(await slowAppend);
     const secondRead = await collect(reader.store.readAll({ fromPosition: before.firstPosition }));
 
     // Assess
@@ -119,7 +133,7 @@ describe('reserved positions', () => {
     const id = streamId();
 
     // Act
-    const result = await store.appendToStream(id, one('Once'));
+    const result = placed(await store.appendToStream(id, one('Once')));
 
     // Assess
     expect(fault.injected).toBe(1);
@@ -139,13 +153,13 @@ describe('reserved positions', () => {
   it('marks the range of a cancelled transaction aborted, so readers pass it at once', async () => {
     // Prepare
     const id = streamId();
-    await db.store.appendToStream(id, one('First'));
+    placed(await db.store.appendToStream(id, one('First')));
 
     // Act
     const refused = await db.store
       .appendToStream(id, one('Late'), { expectedVersion: 0 })
       .catch((error: unknown) => error);
-    const next = await db.store.appendToStream(streamId(), one('Next'));
+    const next = placed(await db.store.appendToStream(streamId(), one('Next')));
 
     // Assess
     expect(refused).toMatchObject({ code: 'WrongExpectedVersion', actualVersion: 1 });
@@ -172,7 +186,7 @@ describe('reserved positions', () => {
     // Assess
     const events = await collect(db.store.readStream(id));
     expect(events.map((e) => e.version)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    const positions = events.map((e) => e.position);
+    const positions = events.map((e) => e.position as number);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     const all = await collect(db.store.readAll({ fromPosition: positions[0] }));
     expect(all.filter((e) => e.streamId === id)).toEqual(events);
@@ -201,7 +215,7 @@ describe('group commit', () => {
     // Prepare
     const { client, store } = ownStore();
     const moved = streamId('moved');
-    await store.appendToStream(moved, one('Seed'));
+    placed(await store.appendToStream(moved, one('Seed')));
 
     // Act
     const outcomes = await Promise.allSettled([
@@ -263,7 +277,7 @@ describe('the counter', () => {
       const tables = await createTestTables('counter-missing');
       const doc = DynamoDBDocumentClient.from(tables.client);
       const store = new EventStore({ tableName: tables.eventsTable, client: tables.client });
-      await store.appendToStream(streamId(), one('Before'));
+      placed(await store.appendToStream(streamId(), one('Before')));
       const counter = await doc.send(
         new DeleteCommand({
           TableName: tables.eventsTable,
@@ -285,7 +299,7 @@ describe('the counter', () => {
       expect((error as Error).message).toContain('repairPositionCounter');
       // Nothing is handed out again: put back, the counter continues where it was.
       await doc.send(new PutCommand({ TableName: tables.eventsTable, Item: counter.Attributes }));
-      const next = await appender.appendToStream(streamId(), one('After'));
+      const next = placed(await appender.appendToStream(streamId(), one('After')));
       expect(next.firstPosition).toBeGreaterThan(Number(counter.Attributes?.position));
       await tables.drop();
     },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AllStreamLaggingError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
-import type { RecordedEvent } from '../../src/types.js';
-import { streamId, testClient, useTestStore } from '../support/dynamodb.js';
+import type { PositionedEvent, RecordedEvent } from '../../src/types.js';
+import { placed, streamId, testClient, useTestStore } from '../support/dynamodb.js';
 import { hidePosition, recordQueries } from '../support/sdk-spy.js';
 
 // DynamoDB Local's index is never behind, so these tests make it lag with a
@@ -11,9 +11,9 @@ import { hidePosition, recordQueries } from '../support/sdk-spy.js';
 const db = useTestStore('read-all-lag', { positionMode: 'strict' });
 
 /** Five fresh events at positions first..first+4. */
-async function appendFive(): Promise<RecordedEvent[]> {
+async function appendFive(): Promise<PositionedEvent[]> {
   const events = [1, 2, 3, 4, 5].map((i) => ({ type: 'E', data: { i } }));
-  return (await db.store.appendToStream(streamId(), events)).events;
+  return placed(await db.store.appendToStream(streamId(), events)).events;
 }
 
 /** A reader on its own client, so the lag it is given stays in this test. */
@@ -110,11 +110,13 @@ describe('readAll when the byPosition index lags', () => {
   it('applies filters after the contiguity check, so a hidden filtered-out position is still awaited', async () => {
     // Prepare: the hidden position is one the filter would drop anyway.
     const id = streamId('mixed');
-    const { events: recorded } = await db.store.appendToStream(id, [
-      { type: 'Kept', data: { i: 1 } },
-      { type: 'Dropped', data: { i: 2 } },
-      { type: 'Kept', data: { i: 3 } },
-    ]);
+    const { events: recorded } = placed(
+      await db.store.appendToStream(id, [
+        { type: 'Kept', data: { i: 1 } },
+        { type: 'Dropped', data: { i: 2 } },
+        { type: 'Kept', data: { i: 3 } },
+      ]),
+    );
     const first = recorded[0]!.position;
     const { reader, client } = laggingReader(200);
     hidePosition(client, first + 1);

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../lambdas/api/create-api-handler.js';
 import { createApiLogger, RecordedMetrics } from '../../lambdas/api/observability.js';
-import type { RecordedEvent } from '../../src/types.js';
+import type { PositionedEvent, RecordedEvent } from '../../src/types.js';
 import { apiEvent, bodyOf } from '../support/api-gateway.js';
-import { streamId, useTestStore } from '../support/dynamodb.js';
+import { placed, streamId, useTestStore } from '../support/dynamodb.js';
 
 const db = useTestStore('read-all-page');
 
@@ -12,10 +12,10 @@ const db = useTestStore('read-all-page');
 async function haystack(needleType: string): Promise<{ first: number; needle: RecordedEvent }> {
   const noise = Array.from({ length: 60 }, (_, i) => ({ type: 'Noise', data: { i } }));
   const id = streamId('hay');
-  const { firstPosition } = await db.store.appendToStream(id, noise);
-  await db.store.appendToStream(id, noise);
-  const { events } = await db.store.appendToStream(id, [{ type: needleType, data: {} }]);
-  return { first: firstPosition, needle: events[0] as RecordedEvent };
+  const { firstPosition } = placed(await db.store.appendToStream(id, noise));
+  placed(await db.store.appendToStream(id, noise));
+  const { events } = placed(await db.store.appendToStream(id, [{ type: needleType, data: {} }]));
+  return { first: firstPosition, needle: events[0] as PositionedEvent };
 }
 
 describe('readAllPage', () => {
@@ -50,15 +50,17 @@ describe('readAllPage', () => {
     // Prepare
     const type = `Pair-${randomUUID()}`;
     const id = streamId();
-    const { events } = await db.store.appendToStream(id, [
-      { type, data: 1 },
-      { type: 'Other', data: 2 },
-      { type, data: 3 },
-    ]);
+    const { events } = placed(
+      await db.store.appendToStream(id, [
+        { type, data: 1 },
+        { type: 'Other', data: 2 },
+        { type, data: 3 },
+      ]),
+    );
 
     // Act
     const page = await db.store.readAllPage({
-      fromPosition: (events[0] as RecordedEvent).position,
+      fromPosition: (events[0] as PositionedEvent).position,
       eventTypes: [type],
       limit: 1,
     });
@@ -73,14 +75,16 @@ describe('readAllPage', () => {
   it('stops before maxBytes, yet returns a first event larger than it', async () => {
     // Prepare
     const id = streamId();
-    const { events } = await db.store.appendToStream(id, [
-      { type: 'A', data: 'x'.repeat(500) },
-      { type: 'A', data: 'y' },
-    ]);
+    const { events } = placed(
+      await db.store.appendToStream(id, [
+        { type: 'A', data: 'x'.repeat(500) },
+        { type: 'A', data: 'y' },
+      ]),
+    );
 
     // Act
     const page = await db.store.readAllPage({
-      fromPosition: (events[0] as RecordedEvent).position,
+      fromPosition: (events[0] as PositionedEvent).position,
       streamPrefix: id,
       maxBytes: 100,
     });

@@ -6,7 +6,7 @@ import {
   startServiceSimulation,
 } from '../../local/simulation/service-simulation.js';
 import { EventStore } from '../../src/event-store.js';
-import type { RecordedEvent } from '../../src/types.js';
+import type { PositionedEvent } from '../../src/types.js';
 import { createTestTables, testEndpoint, useTestStore } from '../support/dynamodb.js';
 
 const fixture = useTestStore('sim-workers');
@@ -21,9 +21,9 @@ afterAll(async () => {
 });
 
 /** Every event of the table's `$all`, read through a store of its own. */
-async function readEverything(tableName: string): Promise<RecordedEvent[]> {
+async function readEverything(tableName: string): Promise<PositionedEvent[]> {
   const store = new EventStore({ tableName, client: fixture.client });
-  const stored: RecordedEvent[] = [];
+  const stored: PositionedEvent[] = [];
   for await (const event of store.readAll()) stored.push(event);
   return stored;
 }

@@ -5,7 +5,12 @@ import { localClient } from '../../local/dynamodb-local.js';
 import { createTables } from '../../src/create-tables.js';
 import { EventStore } from '../../src/event-store.js';
 import { defaultSnapshotTableName } from '../../src/table.js';
-import type { EventStoreOptions, PositionMode } from '../../src/types.js';
+import type {
+  AppendResult,
+  EventStoreOptions,
+  PositionedEvent,
+  PositionMode,
+} from '../../src/types.js';
 
 export function testEndpoint(): string {
   return inject('dynamodbEndpoint');
@@ -111,4 +116,14 @@ export function useTestStore(
       return ready().tables.client;
     },
   };
+}
+
+/** An append's result in a mode that places events at once (reserved, strict): positions are numbers. */
+export function placed<R extends AppendResult>(
+  result: R,
+): R & { firstPosition: number; lastPosition: number; events: PositionedEvent[] } {
+  if (result.firstPosition === null || result.lastPosition === null) {
+    throw new Error(`expected positions in the append's result (got ${JSON.stringify(result)})`);
+  }
+  return result as R & { firstPosition: number; lastPosition: number; events: PositionedEvent[] };
 }
