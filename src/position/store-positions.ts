@@ -20,6 +20,7 @@ import { StrictPositions } from './strict-positions.js';
  */
 export class StorePositions {
   #strategy: Promise<PositionStrategy> | undefined;
+  #layout: StoreLayout | undefined;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -41,6 +42,7 @@ export class StorePositions {
    */
   async readLayout(): Promise<StoreLayout | undefined> {
     if (this.#strategy) return (await this.#strategy).layout;
+    if (this.#layout) return this.#layout;
     const item = await readCounterItem(this.doc, this.tableName);
     if (!item) {
       if (await indexHasItems(this.doc, this.tableName)) {
@@ -48,7 +50,8 @@ export class StorePositions {
       }
       return undefined;
     }
-    return layoutOf(item);
+    this.#layout = layoutOf(item);
+    return this.#layout;
   }
 
   async #load(): Promise<PositionStrategy> {

@@ -6,6 +6,7 @@ import type { StoreContext } from '../store-context.js';
 import { Attr, Keys, Limits } from '../table.js';
 import type { ReadDirection, ReadStreamOptions, RecordedEvent } from '../types.js';
 import { parse, readStreamOptionsSchema, streamIdSchema } from '../validation.js';
+import { placeEvents } from './sequenced-positions.js';
 import { getStreamHead } from './stream-head.js';
 
 /** The highest version a zero-padded sort key can hold; bounds every range. */
@@ -92,8 +93,12 @@ async function* readPages(ctx: StoreContext, plan: StreamReadPlan): AsyncGenerat
     const page = await dynamoCall(`Query of stream '${plan.streamId}'`, () =>
       ctx.doc.send(new QueryCommand(input)),
     );
-    for (const item of page.Items ?? []) {
-      yield toRecordedEvent(item);
+    let events = (page.Items ?? []).map(toRecordedEvent);
+    if (events.some((event) => event.position === null)) {
+      events = await placeEvents(ctx, plan.streamId, events);
+    }
+    for (const event of events) {
+      yield event;
       yielded++;
     }
     startKey = page.LastEvaluatedKey;
