@@ -44,6 +44,12 @@ export function snapshotterConfigFromEnv(env: NodeJS.ProcessEnv = process.env): 
   return storeConfigFromEnv(env);
 }
 
+export type SequencerConfig = StoreConfig;
+
+export function sequencerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SequencerConfig {
+  return storeConfigFromEnv(env);
+}
+
 export function projectorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
   return {
     ...storeConfigFromEnv(env),

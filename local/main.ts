@@ -1,6 +1,7 @@
 import { isAbsolute, relative } from 'node:path';
 import type { LogLevel } from '../lambdas/api/observability.js';
 import { EnvVar } from '../src/table.js';
+import type { PositionMode } from '../src/types.js';
 import { LocalSetupError } from './dynamodb-local.js';
 import { type LocalRuntime, runtimeDefaults, startLocalRuntime } from './runtime.js';
 
@@ -21,6 +22,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     readModelTable: env[EnvVar.readModelTable] || runtimeDefaults.readModelTable,
     snapshotTable: env[EnvVar.snapshotTable] || undefined,
     logLevel: readLogLevel(env.POWERTOOLS_LOG_LEVEL),
+    positionMode: readPositionMode(env.POSITION_MODE),
   });
   stopOnSignals(runtime);
   const where = runtime.dataDir
@@ -70,6 +72,18 @@ function readPort(value: string | undefined): number {
     throw new LocalSetupError(`PORT must be an integer 0..65535 (got ${JSON.stringify(value)})`);
   }
   return port;
+}
+
+const POSITION_MODES = ['reserved', 'strict', 'sequenced'] as const;
+
+function readPositionMode(value: string | undefined): PositionMode | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!(POSITION_MODES as readonly string[]).includes(value)) {
+    throw new LocalSetupError(
+      `POSITION_MODE must be one of ${POSITION_MODES.join(', ')} (got ${JSON.stringify(value)})`,
+    );
+  }
+  return value as PositionMode;
 }
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;

@@ -3,14 +3,17 @@ import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createApiHandler } from '../lambdas/api/create-api-handler.js';
 import { createApiLogger, type LogLevel, RecordedMetrics } from '../lambdas/api/observability.js';
 import { createTables } from '../src/create-tables.js';
+import { PositionModeMismatchError } from '../src/errors.js';
 import { EventStore } from '../src/event-store.js';
 import { ProjectionStore } from '../src/projections/projection-store.js';
 import { defaultSnapshotTableName } from '../src/table.js';
+import type { PositionMode } from '../src/types.js';
 import { corruptedDataDir, prepareDataDir, sqliteReason } from './data-dir.js';
 import { lockDataDir } from './data-lock.js';
 import {
   DynamoDbLocalFailingError,
   fastStartJvmArgs,
+  LocalSetupError,
   localClient,
   startDynamoDbLocal,
   waitUntilAnswering,
@@ -37,6 +40,12 @@ export interface LocalRuntimeOptions {
   logLevel?: LogLevel;
   /** Feed the projector and snapshotter from the events table's stream. Default true. */
   streamProcessing?: boolean;
+  /**
+   * The position mode of a new store (README "Position modes"); an existing
+   * one keeps its own, and naming another fails. Sequenced mode runs the
+   * sequencer on the stream as well. Default: reserved for a new store.
+   */
+  positionMode?: PositionMode;
 }
 
 export interface LocalRuntime {
@@ -103,8 +112,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     // A data folder from before snapshots had their own table gets it here.
     if (missing.length > 0) {
-      await createTables(client, { eventsTable, snapshotTable, readModelTable });
+      await createTables(client, {
+        eventsTable,
+        snapshotTable,
+        readModelTable,
+        ...(options.positionMode && { positionMode: options.positionMode }),
+      });
     }
+
+    if (options.positionMode) await assertPositionMode(client, eventsTable, options.positionMode);
 
     if (options.streamProcessing ?? true) {
       // Checkpoints sit beside the data, so a restart resumes instead of replaying.
@@ -115,13 +131,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           snapshotTable,
           readModelTable,
           dataDir,
+          ...(options.positionMode && { positionMode: options.positionMode }),
         }),
       );
     }
 
     const metrics = new RecordedMetrics();
     const handler = createApiHandler({
-      store: new EventStore({ tableName: eventsTable, snapshotTableName: snapshotTable, client }),
+      store: new EventStore({
+        tableName: eventsTable,
+        snapshotTableName: snapshotTable,
+        client,
+        ...(options.positionMode && { positionMode: options.positionMode }),
+      }),
       projections: new ProjectionStore({ tableName: readModelTable, client }),
       logger: createApiLogger({ logLevel: options.logLevel ?? runtimeDefaults.logLevel }),
       metrics,
@@ -147,6 +169,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/** A store keeps the mode it was made with: asking for another stops the start with one line. */
+async function assertPositionMode(
+  client: DynamoDBClient,
+  eventsTable: string,
+  positionMode: PositionMode,
+): Promise<void> {
+  try {
+    await new EventStore({ tableName: eventsTable, client, positionMode }).getPositionMode();
+  } catch (error) {
+    if (!(error instanceof PositionModeMismatchError)) throw error;
+    throw new LocalSetupError(
+      `The store in this data folder uses position mode '${error.storeMode}', not '${positionMode}': ` +
+        `start it with POSITION_MODE=${error.storeMode} (or none), or use another DATA_DIR for a new store`,
+    );
   }
 }
 

@@ -2,12 +2,15 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createProjectorHandler } from '../lambdas/stream/projector-handler.js';
+import { createSequencerHandler } from '../lambdas/stream/sequencer-handler.js';
 import { createSnapshotterHandler } from '../lambdas/stream/snapshotter-handler.js';
 import { type DomainRegistry, registry as defaultRegistry } from '../src/domain/registry.js';
 import { EventStore } from '../src/event-store.js';
+import { Sequencer } from '../src/position/sequencer.js';
 import { ProjectionStore } from '../src/projections/projection-store.js';
 import { Projector } from '../src/projections/projector.js';
 import { StreamFilters } from '../src/stream-filters.js';
+import type { PositionMode } from '../src/types.js';
 import { localClient } from './dynamodb-local.js';
 import { ShardReader, type StreamConsumer, streamArnOf } from './streams/shard-reader.js';
 
@@ -37,6 +40,8 @@ export interface StreamProcessingOptions {
   consumers?: StreamConsumer[];
   /** Default: stderr. */
   log?: (line: string) => void;
+  /** The events table's position mode: sequenced adds the sequencer. Default: read from the table. */
+  positionMode?: PositionMode;
 }
 
 export interface StreamProcessing {
@@ -52,6 +57,8 @@ export function defaultConsumers(deps: {
   readModelTable: string;
   registry: DomainRegistry;
   log: (line: string) => void;
+  /** Sequenced mode adds the sequencer, as the CDK construct does. */
+  positionMode?: PositionMode | undefined;
 }): StreamConsumer[] {
   const store = new EventStore({
     tableName: deps.eventsTable,
@@ -62,7 +69,21 @@ export function defaultConsumers(deps: {
     tableName: deps.readModelTable,
     client: deps.client,
   });
+  const sequencer: StreamConsumer[] =
+    deps.positionMode === 'sequenced'
+      ? [
+          {
+            name: 'sequencer',
+            filters: StreamFilters.sequencer,
+            handler: createSequencerHandler({
+              sequencer: Sequencer.for({ tableName: deps.eventsTable, client: deps.client }),
+              logger: failureLogger('sequencer', deps.log),
+            }),
+          },
+        ]
+      : [];
   return [
+    ...sequencer,
     {
       name: 'projector',
       filters: StreamFilters.projector,
@@ -112,6 +133,9 @@ export async function startStreamProcessing(
       readModelTable: options.readModelTable,
       registry: options.registry ?? defaultRegistry,
       log,
+      positionMode:
+        options.positionMode ??
+        (await new EventStore({ tableName: options.eventsTable, client }).getPositionMode()),
     });
   const controller = new AbortController();
   const dir = options.dataDir ? join(options.dataDir, 'streams') : undefined;

@@ -14,6 +14,7 @@ import type {
   EventStoreOptions,
   NewEvent,
   PositionedEvent,
+  PositionMode,
   ReadAllOptions,
   ReadAllPageOptions,
   ReadAllPageResult,
@@ -70,6 +71,11 @@ export class EventStore {
    */
   readAllPage(options: ReadAllPageOptions = {}): Promise<ReadAllPageResult> {
     return readAllPage(this.#ctx, options);
+  }
+
+  /** How this store hands out positions, as its table records it (see the README's "Position modes"). */
+  async getPositionMode(): Promise<PositionMode> {
+    return (await this.#ctx.positions.strategy()).mode;
   }
 
   /** `undefined` when the stream does not exist. */

@@ -24,6 +24,7 @@ export {
 } from './errors.js';
 export { EventStore } from './event-store.js';
 export { type RepairOptions, repairPositionCounter } from './position/repair.js';
+export { type HeadChange, type SequenceResult, Sequencer } from './position/sequencer.js';
 export * from './projections/index.js';
 export { type EventItem, toEventItem, toRecordedEvent } from './records.js';
 export {

@@ -26,10 +26,21 @@ export const eventInsertFilter = {
   },
 } as const satisfies FilterPattern;
 
+/** Stream heads written (sequenced mode: each says how far its stream went). */
+export const headChangeFilter = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: {
+    Keys: {
+      [Attr.sk]: { S: [Keys.headSk] },
+    },
+  },
+} as const satisfies FilterPattern;
+
 /** The filters of each stream consumer, by consumer name (the CDK construct and `local/` use these names). */
 export const StreamFilters = {
   projector: [eventInsertFilter],
   snapshotter: [eventInsertFilter],
+  sequencer: [headChangeFilter],
 } as const satisfies Record<string, readonly FilterPattern[]>;
 
 export type StreamConsumerName = keyof typeof StreamFilters;

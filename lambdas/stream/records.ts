@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { HeadChange } from '../../src/position/sequencer.js';
 import { toRecordedEvent } from '../../src/records.js';
 import { Attr, Keys } from '../../src/table.js';
 import type { RecordedEvent } from '../../src/types.js';
@@ -57,10 +58,30 @@ function assertEventItem(item: Record<string, unknown>): void {
   }
   for (const name of [Attr.version, Attr.position]) {
     const value = item[name];
+    // Sequenced mode: an event is written without a position; the sequencer places it later.
+    if (name === Attr.position && value === undefined) continue;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
       throw new Error(`${name} must be a positive integer (got ${JSON.stringify(value)})`);
     }
   }
+}
+
+/** A head's record as the sequencer reads it; `undefined` for any other record. */
+export function parseHeadChange(record: DynamoDBRecord): HeadChange | undefined {
+  const sk = record.dynamodb?.Keys?.[Attr.sk]?.S;
+  const image = record.dynamodb?.NewImage;
+  if (sk !== Keys.headSk || !image || record.eventName === 'REMOVE') return undefined;
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  const version = item[Attr.version];
+  const streamId = item[Attr.streamId];
+  if (
+    typeof streamId !== 'string' ||
+    typeof version !== 'number' ||
+    !Number.isSafeInteger(version)
+  ) {
+    throw new Error(`record ${sequenceOf(record)} is not a readable stream head`);
+  }
+  return { streamId, version };
 }
 
 export function sequenceOf(record: DynamoDBRecord): string {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
+  type DynamoDBClient,
   type TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
-  type DynamoDBDocumentClient,
+  DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
   ScanCommand,
@@ -14,9 +15,13 @@ import {
 import { isRetryableAwsError } from '../aws-errors.js';
 import { backoff } from '../backoff.js';
 import { dynamoCall } from '../dynamo-call.js';
-import { DynamoDBFailureError, PositionCounterMissingError } from '../errors.js';
+import {
+  DynamoDBFailureError,
+  PositionCounterMissingError,
+  PositionModeMismatchError,
+} from '../errors.js';
 import { Attr, Keys } from '../table.js';
-import { counterKey, readCounterItem } from './counter.js';
+import { counterKey, layoutOf, PositionMode, readCounterItem } from './counter.js';
 import { readSlot, SlotState } from './slots.js';
 import type { RangeEntry, TransactItem } from './strategy.js';
 
@@ -60,6 +65,11 @@ export class Sequencer {
     private readonly tableName: string,
   ) {}
 
+  /** The sequencer of the events table `tableName`, on `client`. */
+  static for(options: { tableName: string; client: DynamoDBClient }): Sequencer {
+    return new Sequencer(DynamoDBDocumentClient.from(options.client), options.tableName);
+  }
+
   async sequence(changes: readonly HeadChange[]): Promise<SequenceResult> {
     // The newest version per stream, in the order the streams first appear.
     const targets = new Map<string, number>();
@@ -72,6 +82,11 @@ export class Sequencer {
     for (;;) {
       const counter = await readCounterItem(this.doc, this.tableName);
       if (!counter) throw new PositionCounterMissingError(this.tableName);
+      // Blocks in a store of another mode would hand out positions twice.
+      const { mode } = layoutOf(counter);
+      if (mode !== PositionMode.sequenced) {
+        throw new PositionModeMismatchError(this.tableName, mode, PositionMode.sequenced);
+      }
       const last = Number(counter[Attr.position]);
       const applied = Number(counter[Attr.appliedThrough] ?? last);
       if (applied < last) await this.#rollForward(applied, last);

@@ -49,6 +49,8 @@ export async function placeEvents(
   } while (startKey);
   return events.map((event) => {
     const range = ranges.find((r) => event.version >= r.from && event.version < r.from + r.count);
-    return range ? { ...event, position: range.firstPosition + (event.version - range.from) } : event;
+    return range
+      ? { ...event, position: range.firstPosition + (event.version - range.from) }
+      : event;
   });
 }
