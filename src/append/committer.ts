@@ -13,11 +13,20 @@ import { TRANSACTION_OVERHEAD_BYTES } from './validate-append.js';
 const KNOWN_VERSIONS_MAX = 10_000;
 
 /**
- * Group commit: appends from one store share transactions. While one
- * transaction is in flight, new appends queue; the next carries as many as fit
- * (100 actions, 4 MB, one position claim for all). A lone caller waits for no
- * timer. Two appends to one stream never share a transaction (DynamoDB refuses
- * two actions on one item): the second waits for the next one.
+ * Transactions in flight at once per store, where no item is shared between
+ * them (reserved and sequenced modes). Strict mode moves one counter in every
+ * transaction, so there its transactions go one at a time.
+ */
+const LANES = 4;
+
+/**
+ * Group commit: appends from one store share transactions. While the store's
+ * transactions are in flight (one in strict mode, up to LANES otherwise), new
+ * appends queue; the next carries as many as fit (100 actions, 4 MB, one
+ * position claim for all). A lone caller waits for no timer. Two appends to
+ * one stream never share a transaction, nor are they in flight at once
+ * (DynamoDB refuses two actions on one item, and concurrent transactions on
+ * one head cancel each other): the second waits for the next one.
  *
  * With group commit off, every append is its own transaction, all in flight at once.
  */
@@ -25,11 +34,16 @@ export class Committer implements AppendQueue {
   readonly #queue: Pending[] = [];
   readonly #known = new Map<string, number>();
   #inFlight = 0;
+  /** Streams with an append in a transaction now, and how many. */
+  readonly #busy = new Map<string, number>();
+  #lanes = 1;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: StoreContext) {}
 
   async submit(append: PreparedAppend, timeoutMs: number): Promise<AppendResult> {
+    const { mode } = await this.ctx.positions.strategy();
+    this.#lanes = mode === 'strict' ? 1 : LANES;
     const base = await findBaseVersion(this.ctx, append);
     if (base.kind === 'done') return base.result;
     const now = Date.now();
@@ -52,15 +66,22 @@ export class Committer implements AppendQueue {
   }
 
   #pump(): void {
-    const maxInFlight = this.ctx.groupCommit ? 1 : Number.POSITIVE_INFINITY;
+    const maxInFlight = this.ctx.groupCommit ? this.#lanes : Number.POSITIVE_INFINITY;
     while (this.#inFlight < maxInFlight) {
       const batch = this.#take();
       if (batch.length === 0) break;
       this.#inFlight++;
+      const streams = batch.map((p) => p.append.streamId);
+      for (const s of streams) this.#busy.set(s, (this.#busy.get(s) ?? 0) + 1);
       void commitBatch(this.ctx, batch)
         .then((outcome) => this.#settle(outcome))
         .finally(() => {
           this.#inFlight--;
+          for (const s of streams) {
+            const left = (this.#busy.get(s) ?? 1) - 1;
+            if (left > 0) this.#busy.set(s, left);
+            else this.#busy.delete(s);
+          }
           this.#pump();
         });
     }
@@ -80,6 +101,7 @@ export class Committer implements AppendQueue {
       const fits =
         pending.notBefore <= now &&
         !streams.has(pending.append.streamId) &&
+        !(this.ctx.groupCommit && this.#busy.has(pending.append.streamId)) &&
         actions + size <= Limits.transactionActions &&
         bytes + pending.append.bytes <= Limits.transactionBytes &&
         !(pending.alone && batch.length > 0);

@@ -146,7 +146,9 @@ describe('sequenced mode', () => {
     const id = streamId('swept');
     const stores = Array.from({ length: 4 }, () => {
       const client = testClient();
-      return { client, store: new EventStore({ tableName: db.tables.eventsTable, client }) };
+      // Generous: four stores on one hot stream, on a busy test machine.
+      const retry = { timeoutMs: 120_000 };
+      return { client, store: new EventStore({ tableName: db.tables.eventsTable, client, retry }) };
     });
     await Promise.all(
       stores.flatMap(({ store }) =>
