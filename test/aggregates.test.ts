@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { categoryOf, defineAggregate } from '../src/aggregates.js';
 import {
   accountAggregate,
   decideAccount,
   initialAccountState,
-} from '../src/domain/bank-account.js';
+} from '../examples/bank-account/src/bank-account.js';
+import { categoryOf, defineAggregate } from '../src/aggregates.js';
 import { defineProjection } from '../src/projections/define.js';
 import { planSnapshots } from '../src/snapshotting.js';
 import type { RecordedEvent } from '../src/types.js';

@@ -1,3 +1,4 @@
+import { ProjectionFailedError } from '../errors.js';
 import type { EventStore } from '../event-store.js';
 import type { RecordedEvent } from '../types.js';
 import type { ProjectionDefinition } from './define.js';
@@ -94,9 +95,10 @@ export async function rebuildProjection(
     const failure = result.failures[0];
     if (failure) {
       const event = batch[failure.index];
-      throw new Error(
-        `rebuild of projection '${projection.name}' failed at position ${event?.position}: ${String(failure.error)}`,
-        { cause: failure.error },
+      throw new ProjectionFailedError(
+        projection.name,
+        `rebuild of projection '${projection.name}' failed at position ${event?.position}: ${String(failure.error)}; call it again to resume`,
+        { cause: failure.error, position: event?.position },
       );
     }
     progress.eventsRead += batch.length;

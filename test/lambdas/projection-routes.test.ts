@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { accountBalances } from '../../examples/bank-account/src/bank-account.js';
 import { requestPath } from '../../lambdas/api/paths.js';
 import { projectionRoutes } from '../../lambdas/api/projection-routes.js';
 import { parseQueryString } from '../../lambdas/api/request.js';
 import { matchRoute } from '../../lambdas/api/router.js';
 import { toErrorReply } from '../../lambdas/http-errors.js';
-import { accountBalances } from '../../src/domain/bank-account.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import { useTestStore } from '../support/dynamodb.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accountBalances } from '../../src/domain/bank-account.js';
+import { accountBalances } from '../../examples/bank-account/src/bank-account.js';
 import { EventStore } from '../../src/event-store.js';
 import type { ProjectionDocument } from '../../src/projections/documents.js';
 import type { ProjectionStore } from '../../src/projections/projection-store.js';
