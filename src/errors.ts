@@ -36,11 +36,6 @@ export abstract class EventStoreError extends Error {
     this.name = new.target.name;
     Object.defineProperty(this, familyBrand, { value: true });
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    if (this !== EventStoreError) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return isEventStoreError(value);
-  }
 }
 
 /**
