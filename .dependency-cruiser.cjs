@@ -37,6 +37,33 @@ module.exports = {
       to: { path: '^(lambdas|local|bench|test)/' },
     },
     {
+      name: 'examples-use-the-package-only',
+      comment:
+        'examples/ are consumers: they import dynamo-event-store and its subpaths, never the files behind them.',
+      severity: 'error',
+      from: { path: '^examples/' },
+      to: {
+        path: '^(src|lambdas|local|infra|bench|test)/',
+        pathNot: '^(src/index|lambdas/index|infra/index|local/index)[.]ts$',
+      },
+    },
+    {
+      name: 'examples-import-by-package-name',
+      comment: 'A relative path into the library would not survive copying the example out.',
+      severity: 'error',
+      from: { path: '^examples/' },
+      to: {
+        path: '^(src|lambdas|local|infra)/',
+        dependencyTypes: ['local'],
+      },
+    },
+    {
+      name: 'library-does-not-use-examples',
+      severity: 'error',
+      from: { path: '^(src|lambdas|local|infra)/' },
+      to: { path: '^examples/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -49,7 +76,7 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
-      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      conditionNames: ['event-store-source', 'import', 'require', 'node', 'default', 'types'],
     },
   },
 };

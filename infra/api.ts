@@ -13,7 +13,6 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { EnvVar } from '../src/table.js';
 import {
   createEventStoreFunction,
   defaultTimeouts,
@@ -24,6 +23,10 @@ import type { EventStoreTables } from './tables.js';
 
 export interface EventStoreApiProps {
   readonly tables: EventStoreTables;
+  /** The table names (and position mode) every function of the store is told. */
+  readonly environment: Record<string, string>;
+  /** The app's modules, bound into the bundle (see `appModuleAliases`). */
+  readonly aliases: Record<string, string>;
   readonly logRetention: RetentionDays;
   /**
    * Applied to every route. Default: IAM (SigV4-signed requests). Pass an
@@ -88,11 +91,8 @@ export class EventStoreApi extends Construct {
 
     this.function = createEventStoreFunction(this, 'Handler', {
       entry: lambdaEntries.api,
-      environment: {
-        [EnvVar.eventsTable]: tables.events.tableName,
-        [EnvVar.snapshotTable]: tables.snapshots.tableName,
-        [EnvVar.readModelTable]: tables.readModels.tableName,
-      },
+      environment: props.environment,
+      aliases: props.aliases,
       timeout: defaultTimeouts.api,
       memorySize: 1024,
       logRetention: props.logRetention,

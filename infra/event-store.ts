@@ -8,14 +8,32 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EnvVar } from '../src/table.js';
+import type { PositionMode } from '../src/types.js';
 import { EventStoreAlarms } from './alarms.js';
 import { type ApiOverrides, EventStoreApi } from './api.js';
+import { appModuleAliases } from './app-modules.js';
 import { defaultLogRetention, type FunctionOverrides } from './node-function.js';
 import { lambdaEntries } from './paths.js';
 import { type EventSourceOverrides, StreamProcessor } from './stream-processors.js';
 import { EventStoreTables, type TableOverrides } from './tables.js';
 
-export interface EventStoreProps {
+export interface EventStoreConstructProps {
+  /**
+   * The app's projections: a module (path, relative to the working directory
+   * or absolute; .ts or .js) that exports `projections`, an array of
+   * `defineProjection(...)` results. It is bundled into the projector (created
+   * only when this is given) and into the API, which answers 404 for any other
+   * projection name.
+   */
+  readonly projections?: string;
+  /**
+   * The app's aggregates: a module that exports `aggregates`, an array of
+   * `defineAggregate(...)` results, bundled into the snapshotter (created only
+   * when this is given). It may be the same file as `projections`.
+   */
+  readonly aggregates?: string;
+  /** Passed to every function as POSITION_MODE. Default: unset, each client follows the table's mode. */
+  readonly positionMode?: PositionMode;
   /** A customer managed KMS key for both tables. Default: the AWS owned key. */
   readonly encryptionKey?: IKey;
   /** Overrides of the tables' props (not their keys or stream). Defaults: on-demand, PITR, deletion protection, RETAIN. */
@@ -41,18 +59,22 @@ export interface EventStoreProps {
 
 /**
  * The whole event store: tables, HTTP API, stream processors and alarms,
- * plus grants for other functions that use the SDK directly.
+ * plus grants for other functions that use the SDK directly. (Named apart
+ * from the SDK's `EventStore` class, which reads and writes the tables.)
  */
-export class EventStore extends Construct {
+export class EventStoreConstruct extends Construct {
   readonly tables: EventStoreTables;
   readonly api: EventStoreApi;
-  readonly projector: StreamProcessor;
-  readonly snapshotter: StreamProcessor;
+  /** Present when the construct was given `projections`. */
+  readonly projector: StreamProcessor | undefined;
+  /** Present when the construct was given `aggregates`. */
+  readonly snapshotter: StreamProcessor | undefined;
   readonly alarms: EventStoreAlarms;
 
-  constructor(scope: Construct, id: string, props: EventStoreProps = {}) {
+  constructor(scope: Construct, id: string, props: EventStoreConstructProps = {}) {
     super(scope, id);
     const logRetention = props.logRetention ?? defaultLogRetention;
+    const aliases = appModuleAliases(props);
 
     this.tables = new EventStoreTables(this, 'Tables', {
       ...(props.encryptionKey && { encryptionKey: props.encryptionKey }),
@@ -64,10 +86,13 @@ export class EventStore extends Construct {
       [EnvVar.eventsTable]: this.eventsTable.tableName,
       [EnvVar.snapshotTable]: this.snapshotTable.tableName,
       [EnvVar.readModelTable]: this.readModelTable.tableName,
+      ...(props.positionMode && { [EnvVar.positionMode]: props.positionMode }),
     };
 
     this.api = new EventStoreApi(this, 'Api', {
       tables: this.tables,
+      environment,
+      aliases,
       logRetention,
       authorizer: props.apiAuthorizer,
       authorizationScopes: props.apiAuthorizationScopes,
@@ -76,46 +101,54 @@ export class EventStore extends Construct {
       httpApi: props.httpApi,
     });
 
-    this.projector = new StreamProcessor(this, 'Projector', {
-      consumer: 'projector',
-      entry: lambdaEntries.projector,
-      table: this.eventsTable,
-      environment,
-      logRetention,
-      function: props.projectorFunction,
-      eventSource: props.eventSource,
-    });
-    // The consumers read single streams (gap filling, folds), never `$all`.
-    this.tables.grantEventsRead(this.projector.function, { all: false });
-    this.tables.grantReadModelsWrite(this.projector.function);
+    this.projector =
+      props.projections === undefined
+        ? undefined
+        : new StreamProcessor(this, 'Projector', {
+            consumer: 'projector',
+            entry: lambdaEntries.projector,
+            aliases,
+            table: this.eventsTable,
+            environment,
+            logRetention,
+            function: props.projectorFunction,
+            eventSource: props.eventSource,
+          });
+    if (this.projector) {
+      // The consumers read single streams (gap filling, folds), never `$all`.
+      this.tables.grantEventsRead(this.projector.function, { all: false });
+      this.tables.grantReadModelsWrite(this.projector.function);
+    }
 
-    this.snapshotter = new StreamProcessor(this, 'Snapshotter', {
-      consumer: 'snapshotter',
-      entry: lambdaEntries.snapshotter,
-      table: this.eventsTable,
-      environment,
-      logRetention,
-      function: props.snapshotterFunction,
-      eventSource: props.eventSource,
-    });
-    // Reads events and heads; writes nothing but the snapshot table (see EventStoreTables.snapshots).
-    this.tables.grantEventsRead(this.snapshotter.function, { all: false });
-    this.tables.grantSnapshotsWrite(this.snapshotter.function);
+    this.snapshotter =
+      props.aggregates === undefined
+        ? undefined
+        : new StreamProcessor(this, 'Snapshotter', {
+            consumer: 'snapshotter',
+            entry: lambdaEntries.snapshotter,
+            aliases,
+            table: this.eventsTable,
+            environment,
+            logRetention,
+            function: props.snapshotterFunction,
+            eventSource: props.eventSource,
+          });
+    if (this.snapshotter) {
+      // Reads events and heads; writes nothing but the snapshot table (see EventStoreTables.snapshots).
+      this.tables.grantEventsRead(this.snapshotter.function, { all: false });
+      this.tables.grantSnapshotsWrite(this.snapshotter.function);
+    }
 
+    const processors = this.streamProcessors;
     this.alarms = new EventStoreAlarms(this, 'Alarms', {
       functions: {
         Api: this.api.function,
-        Projector: this.projector.function,
-        Snapshotter: this.snapshotter.function,
+        ...Object.fromEntries(processors.map(([name, p]) => [name, p.function])),
       },
-      streamConsumers: {
-        Projector: this.projector.function,
-        Snapshotter: this.snapshotter.function,
-      },
-      deadLetterQueues: {
-        Projector: this.projector.deadLetterQueue,
-        Snapshotter: this.snapshotter.deadLetterQueue,
-      },
+      streamConsumers: Object.fromEntries(processors.map(([name, p]) => [name, p.function])),
+      deadLetterQueues: Object.fromEntries(
+        processors.map(([name, p]) => [name, p.deadLetterQueue]),
+      ),
       tables: {
         Events: this.eventsTable,
         Snapshots: this.snapshotTable,
@@ -129,6 +162,15 @@ export class EventStore extends Construct {
     new CfnOutput(this, 'EventsTableName', { value: this.eventsTable.tableName });
     new CfnOutput(this, 'SnapshotTableName', { value: this.snapshotTable.tableName });
     new CfnOutput(this, 'ReadModelTableName', { value: this.readModelTable.tableName });
+  }
+
+  /** The stream processors this construct created, by alarm name; a new one (the sequencer) goes here too. */
+  get streamProcessors(): [string, StreamProcessor][] {
+    const all: [string, StreamProcessor | undefined][] = [
+      ['Projector', this.projector],
+      ['Snapshotter', this.snapshotter],
+    ];
+    return all.filter((entry): entry is [string, StreamProcessor] => entry[1] !== undefined);
   }
 
   get eventsTable(): Table {

@@ -7,7 +7,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { depsLockFile, repoRoot } from './paths.js';
+import { runsFromSource, sourceCondition } from './paths.js';
 
 /** Overrides for one function; `bundling` and `environment` merge into the defaults. */
 export type FunctionOverrides = Partial<Omit<NodejsFunctionProps, 'entry'>>;
@@ -15,6 +15,8 @@ export type FunctionOverrides = Partial<Omit<NodejsFunctionProps, 'entry'>>;
 export interface EventStoreFunctionProps {
   readonly entry: string;
   readonly environment: Record<string, string>;
+  /** Bare specifiers esbuild replaces with files (the app's modules), e.g. `{ 'dynamo-event-store-app/projections': '/abs/projections.ts' }`. */
+  readonly aliases?: Readonly<Record<string, string>> | undefined;
   readonly timeout: Duration;
   readonly memorySize: number;
   readonly logRetention: RetentionDays;
@@ -51,8 +53,6 @@ export function createEventStoreFunction(
     timeout: props.timeout,
     memorySize: props.memorySize,
     logGroup,
-    projectRoot: repoRoot,
-    depsLockFilePath: depsLockFile,
     ...overrides,
     entry: props.entry,
     environment: {
@@ -74,8 +74,23 @@ export function createEventStoreFunction(
       bundleAwsSDK: true,
       forceDockerBundling: false,
       ...overrides.bundling,
+      esbuildArgs: {
+        ...esbuildArgsFor(props.aliases ?? {}),
+        ...overrides.bundling?.esbuildArgs,
+      },
     },
   });
+}
+
+function esbuildArgsFor(
+  aliases: Readonly<Record<string, string>>,
+): Record<string, string | boolean | string[]> {
+  const alias = Object.entries(aliases).map(([specifier, file]) => `${specifier}=${file}`);
+  return {
+    ...(alias.length > 0 && { '--alias': alias }),
+    // From source, the app's `import 'dynamo-event-store'` must reach the same .ts files as the entry.
+    ...(runsFromSource && { '--conditions': sourceCondition }),
+  };
 }
 
 export const defaultLogRetention = RetentionDays.ONE_MONTH;

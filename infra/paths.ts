@@ -1,33 +1,31 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The repository root: the nearest ancestor of this module holding both
- * `package.json` and `lambdas/`. Walking up (instead of a fixed `..`) keeps
- * the entry paths right whether this file runs from `infra/` through tsx or
- * from a compiled copy under `dist/infra/`, and whatever the process cwd is
- * (`cdk synth`, vitest, another CDK app importing the construct).
+ * True when this module runs from its TypeScript source (tests, tsx) rather
+ * than from the package's compiled `dist/`: the entries are then `.ts` files,
+ * and the app's imports of `dynamo-event-store` must resolve to the same
+ * sources (the `event-store-source` export condition), so a bundle holds one
+ * copy of the SDK either way.
  */
-export function findRepoRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'lambdas'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) {
-      throw new Error(`no directory with package.json and lambdas/ above ${from}`);
-    }
-    dir = parent;
-  }
-}
+export const runsFromSource: boolean = import.meta.url.endsWith('.ts');
 
-export const repoRoot: string = findRepoRoot();
+const extension = runsFromSource ? '.ts' : '.js';
+const entry = (name: string): string =>
+  fileURLToPath(new URL(`../lambdas/entries/${name}${extension}`, import.meta.url));
 
 /** The Lambda entry points, as bundling inputs only: infra/ never imports lambdas/. */
 export const lambdaEntries = {
-  api: join(repoRoot, 'lambdas', 'api.ts'),
-  projector: join(repoRoot, 'lambdas', 'projector.ts'),
-  snapshotter: join(repoRoot, 'lambdas', 'snapshotter.ts'),
+  api: entry('api'),
+  projector: entry('projector'),
+  snapshotter: entry('snapshotter'),
+  /** Bundled in place of an app module the construct was not given. */
+  noAppModules: entry('no-app-modules'),
 } as const;
 
-export const depsLockFile: string = join(repoRoot, 'package-lock.json');
+/** The import specifiers the entries use for the app's modules (see `lambdas/entries/`). */
+export const appModuleSpecifiers = {
+  projections: 'dynamo-event-store-app/projections',
+  aggregates: 'dynamo-event-store-app/aggregates',
+} as const;
+
+export const sourceCondition = 'event-store-source';

@@ -1,15 +1,15 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { EventStore, type EventStoreProps } from './event-store.js';
+import { EventStoreConstruct, type EventStoreConstructProps } from './event-store.js';
 
 export interface EventStoreStackProps extends StackProps {
   readonly stage: string;
-  readonly eventStore?: EventStoreProps;
+  readonly eventStore?: EventStoreConstructProps;
 }
 
-/** Composition only: one EventStore, tagged with its stage. */
+/** Composition only: one EventStoreConstruct, tagged with its stage. */
 export class EventStoreStack extends Stack {
-  readonly eventStore: EventStore;
+  readonly eventStore: EventStoreConstruct;
 
   constructor(scope: Construct, id: string, props: EventStoreStackProps) {
     super(scope, id, {
@@ -18,7 +18,7 @@ export class EventStoreStack extends Stack {
     });
     Tags.of(this).add('project', 'dynamo-event-store');
     Tags.of(this).add('stage', props.stage);
-    this.eventStore = new EventStore(this, 'EventStore', props.eventStore);
+    this.eventStore = new EventStoreConstruct(this, 'EventStore', props.eventStore);
   }
 }
 

@@ -25,6 +25,8 @@ export type EventSourceOverrides = Partial<
 export interface StreamProcessorProps {
   readonly consumer: StreamConsumerName;
   readonly entry: string;
+  /** The app's modules, bound into the bundle (see `appModuleAliases`). */
+  readonly aliases?: Record<string, string> | undefined;
   readonly table: ITable;
   readonly environment: Record<string, string>;
   readonly logRetention: RetentionDays;
@@ -60,6 +62,7 @@ export class StreamProcessor extends Construct {
     super(scope, id);
     this.function = createEventStoreFunction(this, 'Handler', {
       entry: props.entry,
+      aliases: props.aliases,
       environment: props.environment,
       timeout: defaultTimeouts.processor,
       memorySize: 512,

@@ -1,5 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvalidConfigurationError } from '../src/errors.js';
 import { EnvVar } from '../src/table.js';
+import type { PositionMode } from '../src/types.js';
+
+/** The modes POSITION_MODE may name. */
+const positionModes = ['reserved', 'strict'] as const satisfies readonly PositionMode[];
 
 /** What every Lambda of the store reads from its environment. */
 interface StoreConfig {
@@ -8,6 +13,8 @@ interface StoreConfig {
   snapshotTable: string | undefined;
   /** Only for DynamoDB Local; unset in AWS. */
   dynamodbEndpoint: string | undefined;
+  /** Unset: the mode the table was set up with. */
+  positionMode: PositionMode | undefined;
 }
 
 export interface ApiConfig extends StoreConfig {
@@ -66,22 +73,38 @@ function storeConfigFromEnv(env: NodeJS.ProcessEnv): StoreConfig {
     eventsTable: required(env, EnvVar.eventsTable, 'the events table name'),
     snapshotTable: env[EnvVar.snapshotTable] || undefined,
     dynamodbEndpoint: env[EnvVar.dynamodbEndpoint] || undefined,
+    positionMode: readPositionMode(env[EnvVar.positionMode]),
   };
+}
+
+function readPositionMode(value: string | undefined): PositionMode | undefined {
+  if (!value) return undefined;
+  const mode = positionModes.find((m) => m === value);
+  if (!mode) {
+    throw new InvalidConfigurationError(
+      `Environment variable ${EnvVar.positionMode}`,
+      `must be one of ${positionModes.join(', ')} or unset (got ${JSON.stringify(value)})`,
+    );
+  }
+  return mode;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string, what: string): string {
   const value = env[name];
-  if (!value) throw new Error(`Environment variable ${name} must be set (${what})`);
+  if (!value)
+    throw new InvalidConfigurationError(`Environment variable ${name}`, `must be set (${what})`);
   return value;
 }
 
-/** The EventStore options of a config: its tables; the caller adds the client. */
+/** The EventStore options of a config: its tables and mode; the caller adds the client. */
 export function storeTablesOf(config: StoreConfig): {
   tableName: string;
   snapshotTableName?: string;
+  positionMode?: PositionMode;
 } {
   return {
     tableName: config.eventsTable,
     ...(config.snapshotTable && { snapshotTableName: config.snapshotTable }),
+    ...(config.positionMode && { positionMode: config.positionMode }),
   };
 }

@@ -1,4 +1,9 @@
-import { ErrorCode, EventStoreError, WrongExpectedVersionError } from '../src/errors.js';
+import {
+  ErrorCode,
+  EventStoreError,
+  ProjectionNotFoundError,
+  WrongExpectedVersionError,
+} from '../src/errors.js';
 
 /** Codes of failures that only exist at the HTTP edge. Stable like the SDK's: never rename one. */
 export const HttpErrorCode = {
@@ -22,6 +27,7 @@ export const httpStatusByCode: Record<ErrorCode | HttpErrorCode, number> = {
   [ErrorCode.StreamNotFound]: 404,
   [ErrorCode.SnapshotNotFound]: 404,
   [ErrorCode.DocumentNotFound]: 404,
+  [ErrorCode.ProjectionNotFound]: 404,
   [ErrorCode.WrongExpectedVersion]: 409,
   [ErrorCode.AppendTooLarge]: 413,
   // Transient: the caller may retry the same request (Retry-After says when).
@@ -32,6 +38,11 @@ export const httpStatusByCode: Record<ErrorCode | HttpErrorCode, number> = {
   // The deployment is misconfigured or damaged: an operator's problem, shown as an internal failure.
   [ErrorCode.PositionCounterMissing]: 500,
   [ErrorCode.PositionModeMismatch]: 500,
+  [ErrorCode.InvalidDefinition]: 500,
+  [ErrorCode.InvalidConfiguration]: 500,
+  // Stream processing only; an API route never raises them, but they are ours, never shown.
+  [ErrorCode.ProjectionFailed]: 500,
+  [ErrorCode.InvalidStreamRecord]: 500,
   [HttpErrorCode.MalformedJson]: 400,
   [HttpErrorCode.RouteNotFound]: 404,
   [HttpErrorCode.MethodNotAllowed]: 405,
@@ -102,7 +113,9 @@ export function toErrorReply(error: unknown, requestId: string): ErrorReply {
     const extra =
       error instanceof WrongExpectedVersionError
         ? { expectedVersion: error.expectedVersion, actualVersion: error.actualVersion }
-        : {};
+        : error instanceof ProjectionNotFoundError
+          ? { knownProjections: error.known }
+          : {};
     const headers: Record<string, string> = status === 503 ? { 'retry-after': '1' } : {};
     return reply(error.code, error.message, headers, extra);
   }

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { createApiHandler } from '../lambdas/api/create-api-handler.js';
+import { apiHandlerWith } from '../lambdas/api/create-api-handler.js';
 import { createApiLogger, type LogLevel, RecordedMetrics } from '../lambdas/api/observability.js';
+import type { AggregateDefinition } from '../src/aggregates.js';
 import { createTables } from '../src/create-tables.js';
 import { PositionModeMismatchError } from '../src/errors.js';
 import { EventStore } from '../src/event-store.js';
+import type { ProjectionDefinition } from '../src/projections/define.js';
 import { ProjectionStore } from '../src/projections/projection-store.js';
 import { defaultSnapshotTableName } from '../src/table.js';
 import type { PositionMode } from '../src/types.js';
@@ -22,6 +24,10 @@ import { assertPortFree, startHttpServer } from './http-server.js';
 import { startStreamProcessing } from './stream-poller.js';
 
 export interface LocalRuntimeOptions {
+  /** The app's projections: the projector keeps them, `GET /projections/{name}` serves them. Default none. */
+  projections?: readonly ProjectionDefinition[];
+  /** The app's aggregates: the snapshotter snapshots their streams. Default none. */
+  aggregates?: readonly AggregateDefinition[];
   /** HTTP port; 0 picks a free one. Default 3000. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -132,12 +138,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           readModelTable,
           dataDir,
           ...(options.positionMode && { positionMode: options.positionMode }),
+          projections: options.projections ?? [],
+          aggregates: options.aggregates ?? [],
         }),
       );
     }
 
     const metrics = new RecordedMetrics();
-    const handler = createApiHandler({
+    const handler = apiHandlerWith({
       store: new EventStore({
         tableName: eventsTable,
         snapshotTableName: snapshotTable,
@@ -145,6 +153,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         ...(options.positionMode && { positionMode: options.positionMode }),
       }),
       projections: new ProjectionStore({ tableName: readModelTable, client }),
+      projectionNames: (options.projections ?? []).map((p) => p.name),
       logger: createApiLogger({ logLevel: options.logLevel ?? runtimeDefaults.logLevel }),
       metrics,
     });

@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { createProjectorHandler } from '../lambdas/stream/projector-handler.js';
-import { createSequencerHandler } from '../lambdas/stream/sequencer-handler.js';
-import { createSnapshotterHandler } from '../lambdas/stream/snapshotter-handler.js';
-import { type DomainRegistry, registry as defaultRegistry } from '../src/domain/registry.js';
+import { projectorHandlerWith } from '../lambdas/stream/projector-handler.js';
+import { sequencerHandlerWith } from '../lambdas/stream/sequencer-handler.js';
+import { snapshotterHandlerWith } from '../lambdas/stream/snapshotter-handler.js';
+import type { AggregateDefinition } from '../src/aggregates.js';
+import { InvalidConfigurationError } from '../src/errors.js';
 import { EventStore } from '../src/event-store.js';
 import { Sequencer } from '../src/position/sequencer.js';
+import type { ProjectionDefinition } from '../src/projections/define.js';
 import { ProjectionStore } from '../src/projections/projection-store.js';
 import { Projector } from '../src/projections/projector.js';
 import { StreamFilters } from '../src/stream-filters.js';
@@ -34,8 +36,10 @@ export interface StreamProcessingOptions {
   maxRetries?: number;
   /** Default 200 ms, doubling per retry. */
   retryDelayMs?: number;
-  /** Default: `src/domain/registry.ts`. */
-  registry?: DomainRegistry;
+  /** The app's projections, for the projector. Default none. */
+  projections?: readonly ProjectionDefinition[];
+  /** The app's aggregates, for the snapshotter. Default none. */
+  aggregates?: readonly AggregateDefinition[];
   /** Default: the projector and the snapshotter, with their CDK filters. */
   consumers?: StreamConsumer[];
   /** Default: stderr. */
@@ -55,7 +59,8 @@ export function defaultConsumers(deps: {
   eventsTable: string;
   snapshotTable?: string | undefined;
   readModelTable: string;
-  registry: DomainRegistry;
+  projections: readonly ProjectionDefinition[];
+  aggregates: readonly AggregateDefinition[];
   log: (line: string) => void;
   /** Sequenced mode adds the sequencer, as the CDK construct does. */
   positionMode?: PositionMode | undefined;
@@ -75,7 +80,7 @@ export function defaultConsumers(deps: {
           {
             name: 'sequencer',
             filters: StreamFilters.sequencer,
-            handler: createSequencerHandler({
+            handler: sequencerHandlerWith({
               sequencer: Sequencer.for({ tableName: deps.eventsTable, client: deps.client }),
               logger: failureLogger('sequencer', deps.log),
             }),
@@ -87,11 +92,11 @@ export function defaultConsumers(deps: {
     {
       name: 'projector',
       filters: StreamFilters.projector,
-      handler: createProjectorHandler({
+      handler: projectorHandlerWith({
         projector: new Projector({
           store,
           projectionStore,
-          projections: deps.registry.projections,
+          projections: deps.projections,
         }),
         logger: failureLogger('projector', deps.log),
       }),
@@ -99,9 +104,9 @@ export function defaultConsumers(deps: {
     {
       name: 'snapshotter',
       filters: StreamFilters.snapshotter,
-      handler: createSnapshotterHandler({
+      handler: snapshotterHandlerWith({
         store,
-        aggregates: deps.registry.aggregates,
+        aggregates: deps.aggregates,
         logger: failureLogger('snapshotter', deps.log),
       }),
     },
@@ -118,7 +123,7 @@ export async function startStreamProcessing(
 ): Promise<StreamProcessing> {
   const ownsClient = !options.client;
   if (!options.client && !options.endpoint)
-    throw new Error('startStreamProcessing needs endpoint or client');
+    throw new InvalidConfigurationError('startStreamProcessing', 'needs endpoint or client');
   const client = options.client ?? localClient(options.endpoint as string);
   const streams = streamsClientLike(client);
   const log = options.log ?? ((line: string) => console.error(`[streams] ${line}`));
@@ -131,7 +136,8 @@ export async function startStreamProcessing(
       eventsTable: options.eventsTable,
       snapshotTable: options.snapshotTable,
       readModelTable: options.readModelTable,
-      registry: options.registry ?? defaultRegistry,
+      projections: options.projections ?? [],
+      aggregates: options.aggregates ?? [],
       log,
       positionMode:
         options.positionMode ??

@@ -1,3 +1,4 @@
+import { InvalidDefinitionError } from './errors.js';
 import type { EventStore } from './event-store.js';
 import type { AggregateStreamResult, RecordedEvent } from './types.js';
 
@@ -26,16 +27,26 @@ export function defineAggregate<State, Event extends RecordedEvent = RecordedEve
   input: DefineAggregateInput<State, Event>,
 ): AggregateDefinition<State, Event> {
   if (input.category.length === 0 || input.category.includes('-')) {
-    throw new TypeError(
-      `aggregate category must be non-empty and contain no '-' (got '${input.category}')`,
+    throw new InvalidDefinitionError(
+      'aggregate',
+      'category',
+      `must be non-empty and contain no '-' (got '${input.category}')`,
     );
   }
   const { snapshotEvery, stateVersion = 1 } = input;
   if (snapshotEvery !== undefined && (!Number.isInteger(snapshotEvery) || snapshotEvery < 1)) {
-    throw new TypeError(`snapshotEvery must be a positive integer (got ${snapshotEvery})`);
+    throw new InvalidDefinitionError(
+      `aggregate '${input.category}'`,
+      'snapshotEvery',
+      `must be a positive integer (got ${snapshotEvery})`,
+    );
   }
   if (!Number.isInteger(stateVersion) || stateVersion < 1) {
-    throw new TypeError(`stateVersion must be a positive integer (got ${stateVersion})`);
+    throw new InvalidDefinitionError(
+      `aggregate '${input.category}'`,
+      'stateVersion',
+      `must be a positive integer (got ${stateVersion})`,
+    );
   }
   return {
     category: input.category,

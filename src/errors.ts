@@ -16,9 +16,17 @@ export const ErrorCode = {
   DynamoDBFailure: 'DynamoDBFailure',
   PositionCounterMissing: 'PositionCounterMissing',
   PositionModeMismatch: 'PositionModeMismatch',
+  ProjectionNotFound: 'ProjectionNotFound',
+  InvalidDefinition: 'InvalidDefinition',
+  InvalidConfiguration: 'InvalidConfiguration',
+  ProjectionFailed: 'ProjectionFailed',
+  InvalidStreamRecord: 'InvalidStreamRecord',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Marks every error of the family, also across two copies of the package in one process. */
+const familyBrand = Symbol.for('dynamo-event-store.EventStoreError');
 
 export abstract class EventStoreError extends Error {
   abstract readonly code: ErrorCode;
@@ -26,7 +34,21 @@ export abstract class EventStoreError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+    Object.defineProperty(this, familyBrand, { value: true });
   }
+}
+
+/**
+ * True for every error this package throws (each has a stable `code`). Works
+ * when a bundle holds two copies of the package, where `instanceof` of one
+ * copy's class would not see the other's errors.
+ */
+export function isEventStoreError(error: unknown): error is EventStoreError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[familyBrand] === true
+  );
 }
 
 export class WrongExpectedVersionError extends EventStoreError {
@@ -186,5 +208,81 @@ export class DynamoDBFailureError extends EventStoreError {
       `DynamoDB failed during ${operation}: ${cause?.name ?? 'Error'}: ${cause?.message ?? String(options.cause)}`,
       options,
     );
+  }
+}
+
+/** `GET /projections/{name}` (or a read) named a projection the deployment does not define. */
+export class ProjectionNotFoundError extends EventStoreError {
+  readonly code = ErrorCode.ProjectionNotFound;
+
+  constructor(
+    readonly projection: string,
+    readonly known: readonly string[],
+  ) {
+    const names = known.length === 0 ? 'none are defined' : `known: ${known.join(', ')}`;
+    super(`There is no projection '${projection}' (${names})`);
+  }
+}
+
+/**
+ * A definition (aggregate, projection, the projector's list) is wrong. Raised
+ * when it is defined, at cold start, never per event: `subject` says which
+ * definition, `field` which part of it.
+ */
+export class InvalidDefinitionError extends EventStoreError {
+  readonly code = ErrorCode.InvalidDefinition;
+
+  constructor(
+    readonly subject: string,
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${subject}: ${field} ${reason}`);
+  }
+}
+
+/** A setting from outside (an environment variable, a runtime option) is missing or wrong. */
+export class InvalidConfigurationError extends EventStoreError {
+  readonly code = ErrorCode.InvalidConfiguration;
+
+  constructor(
+    readonly setting: string,
+    readonly reason: string,
+  ) {
+    super(`${setting} ${reason}`);
+  }
+}
+
+/**
+ * A projection could not apply an event: a rebuild that stopped (call it again
+ * to resume), or a document that kept changing under the projector. `cause`
+ * holds the underlying error.
+ */
+export class ProjectionFailedError extends EventStoreError {
+  readonly code = ErrorCode.ProjectionFailed;
+
+  constructor(
+    readonly projection: string,
+    message: string,
+    options?: { cause?: unknown; position?: number | undefined },
+  ) {
+    super(message, options);
+    this.position = options?.position;
+  }
+
+  /** Where a rebuild stopped, when it did. */
+  readonly position: number | undefined;
+}
+
+/** A DynamoDB Streams record that claims to be an event but cannot be read as one. */
+export class InvalidStreamRecordError extends EventStoreError {
+  readonly code = ErrorCode.InvalidStreamRecord;
+
+  constructor(
+    readonly sequenceNumber: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`record ${sequenceNumber} ${reason}`, options);
   }
 }

@@ -1,12 +1,17 @@
+/**
+ * `dynamo-event-store`: the SDK. Its public surface is this list; key
+ * formats, limits, environment variable names and item builders stay inside.
+ * Lambda handlers, the CDK construct and the local runtime are subpath
+ * exports (`/lambda`, `/cdk`, `/local`), kept out of this import graph.
+ */
 export {
   type AggregateDefinition,
-  aggregateFor,
   categoryOf,
   type DefineAggregateInput,
   defineAggregate,
   loadAggregate,
 } from './aggregates.js';
-export { createTable, createTables, type TableNames, toCreateTableInput } from './create-tables.js';
+export { createTables, type TableNames } from './create-tables.js';
 export {
   AllStreamLaggingError,
   AppendTooLargeError,
@@ -15,8 +20,14 @@ export {
   DynamoDBFailureError,
   ErrorCode,
   EventStoreError,
+  InvalidConfigurationError,
+  InvalidDefinitionError,
+  InvalidStreamRecordError,
+  isEventStoreError,
   PositionCounterMissingError,
   PositionModeMismatchError,
+  ProjectionFailedError,
+  ProjectionNotFoundError,
   SnapshotNotFoundError,
   StreamNotFoundError,
   ValidationError,
@@ -25,34 +36,65 @@ export {
 export { EventStore } from './event-store.js';
 export { type RepairOptions, repairPositionCounter } from './position/repair.js';
 export { type HeadChange, type SequenceResult, Sequencer } from './position/sequencer.js';
-export * from './projections/index.js';
-export { type EventItem, toEventItem, toRecordedEvent } from './records.js';
 export {
-  planSnapshots,
-  type SnapshotTask,
-  type TakeSnapshotResult,
-  takeSnapshot,
-} from './snapshotting.js';
+  type DefineProjectionInput,
+  defineProjection,
+  type ProjectionDefinition,
+} from './projections/define.js';
+export type {
+  DocumentVersion,
+  ProjectionDocument,
+  StoredDocument,
+} from './projections/documents.js';
 export {
-  eventInsertFilter,
+  type ListDocumentsOptions,
+  type ListDocumentsResult,
+  ProjectionStore,
+  type ProjectionStoreOptions,
+} from './projections/projection-store.js';
+export {
+  type ApplyOptions,
+  type ApplyResult,
+  type ProjectionFailure,
+  type ProjectionSkip,
+  Projector,
+  type ProjectorOptions,
+} from './projections/projector.js';
+export type { RebuildOptions, RebuildProgress } from './projections/rebuild.js';
+export {
+  type RebuildProjectionOptions,
+  rebuildProjection,
+} from './projections/rebuild-projection.js';
+export {
+  type SubscribeToAllOptions,
+  type Subscription,
+  subscribeToAll,
+} from './projections/subscribe-to-all.js';
+export {
+  type EventFilterOptions,
   type FilterLeaf,
   type FilterPattern,
-  type StreamConsumerName,
-  StreamFilters,
+  streamEventFilter,
 } from './stream-filters.js';
-export {
-  Attr,
-  defaultSnapshotTableName,
-  EnvVar,
-  eventsTableSchema,
-  Index,
-  Keys,
-  Limits,
-  ReadModelAttr,
-  ReadModelKeys,
-  readModelTableSchema,
-  SnapshotKeys,
-  snapshotTableSchema,
-  type TableSchema,
-} from './table.js';
-export type * from './types.js';
+export { defaultSnapshotTableName } from './table.js';
+export type {
+  AggregateStreamOptions,
+  AggregateStreamResult,
+  AppendOptions,
+  AppendResult,
+  EventStoreOptions,
+  ExpectedVersion,
+  JsonValue,
+  NewEvent,
+  PositionMode,
+  ReadAllOptions,
+  ReadAllPageOptions,
+  ReadAllPageResult,
+  ReadDirection,
+  ReadStreamOptions,
+  RecordedEvent,
+  RetryOptions,
+  SaveSnapshotInput,
+  Snapshot,
+  StreamHead,
+} from './types.js';

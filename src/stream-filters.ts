@@ -1,3 +1,4 @@
+import { InvalidDefinitionError } from './errors.js';
 import { Attr, Keys } from './table.js';
 
 /**
@@ -44,3 +45,48 @@ export const StreamFilters = {
 } as const satisfies Record<string, readonly FilterPattern[]>;
 
 export type StreamConsumerName = keyof typeof StreamFilters;
+
+/** Which events a consumer of the events table's stream receives. */
+export interface EventFilterOptions {
+  /** Only these event types. Default: every type. */
+  readonly eventTypes?: readonly string[];
+  /** Only streams whose id starts with one of these (e.g. `account-`). Default: every stream. */
+  readonly streamPrefixes?: readonly string[];
+}
+
+/**
+ * The Lambda event-filtering pattern for event INSERTs of the given types and
+ * stream prefixes: the one builder behind the construct's own consumers, an
+ * app's consumer (`EventStoreConstruct.addConsumer`) and the local poller.
+ * Lambda drops the records it does not match before invoking (and before
+ * billing) the function.
+ */
+export function streamEventFilter(options: EventFilterOptions = {}): FilterPattern {
+  const { eventTypes, streamPrefixes } = options;
+  for (const [field, list] of [
+    ['eventTypes', eventTypes],
+    ['streamPrefixes', streamPrefixes],
+  ] as const) {
+    if (list === undefined) continue;
+    if (list.length === 0 || list.some((item) => typeof item !== 'string' || item.length === 0)) {
+      throw new InvalidDefinitionError(
+        'stream event filter',
+        field,
+        'must be a non-empty list of non-empty strings, or left out for all',
+      );
+    }
+  }
+  const image: Record<string, FilterPattern> = {
+    ...(eventTypes && { [Attr.type]: { S: [...eventTypes] } }),
+    ...(streamPrefixes && {
+      [Attr.streamId]: { S: streamPrefixes.map((prefix) => ({ prefix })) },
+    }),
+  };
+  return {
+    ...eventInsertFilter,
+    dynamodb: {
+      ...eventInsertFilter.dynamodb,
+      ...(Object.keys(image).length > 0 && { NewImage: image }),
+    },
+  };
+}

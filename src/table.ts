@@ -220,4 +220,6 @@ export const EnvVar = {
   /** Optional: default the events table's name + `-snapshots`. */
   snapshotTable: 'SNAPSHOT_TABLE_NAME',
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  /** Optional: the position mode every client of the store names (default: the table's). */
+  positionMode: 'POSITION_MODE',
 } as const;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { categoryOf, defineAggregate } from '../src/aggregates.js';
 import {
   accountAggregate,
   decideAccount,
   initialAccountState,
-} from '../src/domain/bank-account.js';
+} from '../examples/bank-account/src/bank-account.js';
+import { categoryOf, defineAggregate } from '../src/aggregates.js';
 import { defineProjection } from '../src/projections/define.js';
 import { planSnapshots } from '../src/snapshotting.js';
 import type { RecordedEvent } from '../src/types.js';
@@ -33,9 +33,12 @@ describe('categoryOf', () => {
 
 describe('definitions', () => {
   it.each([
-    [{ category: 'a-b' }, "aggregate category must be non-empty and contain no '-' (got 'a-b')"],
-    [{ snapshotEvery: 0 }, 'snapshotEvery must be a positive integer (got 0)'],
-    [{ stateVersion: 1.5 }, 'stateVersion must be a positive integer (got 1.5)'],
+    [{ category: 'a-b' }, "aggregate: category must be non-empty and contain no '-' (got 'a-b')"],
+    [{ snapshotEvery: 0 }, "aggregate 'account': snapshotEvery must be a positive integer (got 0)"],
+    [
+      { stateVersion: 1.5 },
+      "aggregate 'account': stateVersion must be a positive integer (got 1.5)",
+    ],
   ])('defineAggregate refuses %o', (override, message) => {
     expect(() => defineAggregate({ ...accountAggregate, ...override })).toThrow(message);
   });
@@ -49,7 +52,7 @@ describe('definitions', () => {
         initialState: () => 0,
         evolve: (s) => s,
       }),
-    ).toThrow("projection name must be 1..128 characters of letters, digits, '.', '_' or '-'");
+    ).toThrow("projection: name must be 1..128 characters of letters, digits, '.', '_' or '-'");
   });
 });
 

@@ -18,7 +18,7 @@ export type ApiHandler = (event: APIGatewayProxyEventV2, context?: Context) => P
  * anywhere else, because the local runtime runs many requests through one
  * handler at once.
  */
-export function createApiHandler(deps: ApiDeps): ApiHandler {
+export function apiHandlerWith(deps: ApiDeps): ApiHandler {
   return async (event, context) => {
     const started = Date.now();
     const requestId = event.requestContext?.requestId || context?.awsRequestId || randomUUID();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DocumentNotFoundError } from '../../src/errors.js';
+import { DocumentNotFoundError, ProjectionNotFoundError } from '../../src/errors.js';
 import { cursorAfter, type ProjectionStore } from '../../src/projections/projection-store.js';
 import { describe, parse } from '../../src/validation.js';
 import { PageBudget, takeWithinBudget } from './page-budget.js';
@@ -13,6 +13,8 @@ export type ProjectionReader = Pick<ProjectionStore, 'get' | 'list'>;
 export interface ProjectionRouteDeps {
   /** Unset when the API runs without a read-model table: every document is then absent. */
   projections?: ProjectionReader | undefined;
+  /** See ApiDeps.projectionNames. */
+  projectionNames?: readonly string[] | undefined;
   /** See ApiDeps.pageBudgetBytes. */
   pageBudgetBytes?: number;
 }
@@ -53,6 +55,14 @@ const listQuerySchema = z.object({
   cursor: z.string().min(1).optional(),
 });
 
+/** A name the deployment does not define is a 404 that says which names it does. */
+function knownProjection(name: string, { projectionNames }: ProjectionRouteDeps): string {
+  if (projectionNames && !projectionNames.includes(name)) {
+    throw new ProjectionNotFoundError(name, projectionNames);
+  }
+  return name;
+}
+
 async function getDocument(
   name: string,
   key: string,
@@ -75,7 +85,10 @@ export const projectionRoutes: readonly RouteDefinition<ProjectionRouteHandler>[
     method: 'GET',
     path: '/projections/{name}/{key+}',
     handle: async (request, deps) => {
-      const name = parse(nameSchema, request.params.name ?? '', 'projection');
+      const name = knownProjection(
+        parse(nameSchema, request.params.name ?? '', 'projection'),
+        deps,
+      );
       const key = readPathTarget(
         request.params.key ?? '',
         'key',
@@ -89,7 +102,7 @@ export const projectionRoutes: readonly RouteDefinition<ProjectionRouteHandler>[
     method: 'GET',
     path: '/projection',
     handle: async (request, deps) => {
-      const name = takeQueryTarget(request.query, 'name', nameSchema);
+      const name = knownProjection(takeQueryTarget(request.query, 'name', nameSchema), deps);
       const key = takeQueryTarget(request.query, 'key', keySchema);
       return getDocument(name, key, deps);
     },
@@ -97,8 +110,12 @@ export const projectionRoutes: readonly RouteDefinition<ProjectionRouteHandler>[
   {
     method: 'GET',
     path: '/projections/{name}',
-    handle: async (request, { projections, pageBudgetBytes }) => {
-      const name = parse(nameSchema, request.params.name ?? '', 'projection');
+    handle: async (request, deps) => {
+      const { projections, pageBudgetBytes } = deps;
+      const name = knownProjection(
+        parse(nameSchema, request.params.name ?? '', 'projection'),
+        deps,
+      );
       const query = readQuery(request.query, { single: ['limit', 'cursor'] }, listQuerySchema);
       if (!projections) return json(200, { documents: [], nextCursor: null });
       const listed = await projections.list(name, {

@@ -8,7 +8,7 @@ export interface ProjectorHandlerDeps {
 }
 
 /** Event INSERTs -> projection documents; a record fails when its event could not be applied. */
-export function createProjectorHandler(deps: ProjectorHandlerDeps): StreamHandler {
+export function projectorHandlerWith(deps: ProjectorHandlerDeps): StreamHandler {
   return async (event, context) => {
     const { events, sources, failures } = parseBatch(event.Records);
     const result = await deps.projector.apply(events);

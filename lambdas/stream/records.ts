@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { InvalidStreamRecordError } from '../../src/errors.js';
 import type { HeadChange } from '../../src/position/sequencer.js';
 import { toRecordedEvent } from '../../src/records.js';
 import { Attr, Keys } from '../../src/table.js';
@@ -27,8 +28,9 @@ export function parseRecord(record: DynamoDBRecord): ParsedRecord {
   if (!image) {
     return {
       kind: 'invalid',
-      error: new Error(
-        `record ${sequenceOf(record)} has no NewImage: the stream must be NEW_IMAGE or NEW_AND_OLD_IMAGES`,
+      error: new InvalidStreamRecordError(
+        sequenceOf(record),
+        'has no NewImage: the stream must be NEW_IMAGE or NEW_AND_OLD_IMAGES',
       ),
     };
   }
@@ -40,8 +42,9 @@ export function parseRecord(record: DynamoDBRecord): ParsedRecord {
   } catch (error) {
     return {
       kind: 'invalid',
-      error: new Error(
-        `record ${sequenceOf(record)} (${sk}) is not a readable event: ${String(error)}`,
+      error: new InvalidStreamRecordError(
+        sequenceOf(record),
+        `(${sk}) is not a readable event: ${String(error)}`,
         { cause: error },
       ),
     };

@@ -13,7 +13,7 @@ export interface SequencerHandlerDeps {
  * every record fails and Lambda sends the batch again; an unreadable head
  * fails alone.
  */
-export function createSequencerHandler(deps: SequencerHandlerDeps): StreamHandler {
+export function sequencerHandlerWith(deps: SequencerHandlerDeps): StreamHandler {
   return async (event, context) => {
     const failures = new Map<(typeof event.Records)[number], unknown>();
     const changes = [];

@@ -12,7 +12,7 @@ export interface SnapshotterHandlerDeps {
 }
 
 /** Event INSERTs at a multiple of an aggregate's snapshotEvery -> a snapshot at that version. */
-export function createSnapshotterHandler(deps: SnapshotterHandlerDeps): StreamHandler {
+export function snapshotterHandlerWith(deps: SnapshotterHandlerDeps): StreamHandler {
   return async (event, context) => {
     const { events, sources, failures } = parseBatch(event.Records);
     // One stream's snapshot at a time keeps DynamoDB Local (and a small table) unhurried.

@@ -1,3 +1,4 @@
+import { InvalidDefinitionError } from '../errors.js';
 import { Limits } from '../table.js';
 import type { RecordedEvent } from '../types.js';
 
@@ -35,12 +36,18 @@ export function defineProjection<State, Event extends RecordedEvent = RecordedEv
   input: DefineProjectionInput<State, Event>,
 ): ProjectionDefinition<State, Event> {
   if (!NAME.test(input.name)) {
-    throw new TypeError(
-      `projection name must be 1..128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit (got '${input.name}')`,
+    throw new InvalidDefinitionError(
+      'projection',
+      'name',
+      `must be 1..128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit (got '${input.name}')`,
     );
   }
   if (input.eventTypes.length === 0) {
-    throw new TypeError(`projection '${input.name}' must list at least one event type`);
+    throw new InvalidDefinitionError(
+      `projection '${input.name}'`,
+      'eventTypes',
+      'must list at least one event type',
+    );
   }
   return {
     name: input.name,

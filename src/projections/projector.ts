@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js';
+import { InvalidDefinitionError, ProjectionFailedError, ValidationError } from '../errors.js';
 import type { EventStore } from '../event-store.js';
 import type { RecordedEvent } from '../types.js';
 import { documentKeyOf, invalidKeyReason, type ProjectionDefinition } from './define.js';
@@ -90,7 +90,9 @@ export class Projector {
   constructor(options: ProjectorOptions) {
     const names = new Set<string>();
     for (const p of options.projections) {
-      if (names.has(p.name)) throw new TypeError(`projection '${p.name}' is registered twice`);
+      if (names.has(p.name)) {
+        throw new InvalidDefinitionError('Projector', 'projections', `name '${p.name}' twice`);
+      }
       names.add(p.name);
     }
     this.projections = options.projections;
@@ -100,7 +102,11 @@ export class Projector {
     this.#concurrency = options.concurrency ?? 8;
     this.#gapSaveEvery = options.gapSaveEvery ?? 5000;
     if (!Number.isSafeInteger(this.#gapSaveEvery) || this.#gapSaveEvery < 1) {
-      throw new TypeError(`gapSaveEvery must be a positive integer (got ${options.gapSaveEvery})`);
+      throw new InvalidDefinitionError(
+        'Projector',
+        'gapSaveEvery',
+        `must be a positive integer (got ${options.gapSaveEvery})`,
+      );
     }
   }
 
@@ -216,7 +222,8 @@ export class Projector {
           return;
         }
         if (attempt >= this.#maxAttempts) {
-          throw new Error(
+          throw new ProjectionFailedError(
+            projection.name,
             `document '${projection.name}/${key}' kept changing under ${attempt} attempts; giving up for this batch`,
           );
         }

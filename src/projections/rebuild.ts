@@ -1,5 +1,6 @@
+import { ProjectionFailedError } from '../errors.js';
 import type { EventStore } from '../event-store.js';
-import type { RecordedEvent } from '../types.js';
+import type { PositionedEvent, RecordedEvent } from '../types.js';
 import type { ProjectionDefinition } from './define.js';
 import type { ProjectionStore } from './projection-store.js';
 
@@ -87,16 +88,17 @@ export async function rebuildProjection(
     done: false,
   };
   options.onProgress?.({ ...progress });
-  let batch: RecordedEvent[] = [];
+  let batch: PositionedEvent[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
     const result = await deps.apply(batch, { projection: projection.name });
     const failure = result.failures[0];
     if (failure) {
       const event = batch[failure.index];
-      throw new Error(
-        `rebuild of projection '${projection.name}' failed at position ${event?.position}: ${String(failure.error)}`,
-        { cause: failure.error },
+      throw new ProjectionFailedError(
+        projection.name,
+        `rebuild of projection '${projection.name}' failed at position ${event?.position}: ${String(failure.error)}; call it again to resume`,
+        { cause: failure.error, position: event?.position },
       );
     }
     progress.eventsRead += batch.length;

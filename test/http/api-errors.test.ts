@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../lambdas/api/create-api-handler.js';
+import { apiHandlerWith } from '../../lambdas/api/create-api-handler.js';
 import type { ApiLogger } from '../../lambdas/api/observability.js';
 import { createApiLogger, RecordedMetrics } from '../../lambdas/api/observability.js';
 import { httpStatusByCode } from '../../lambdas/http-errors.js';
@@ -46,7 +46,7 @@ describe('errors the store throws', () => {
   it('answers 409 with the expected and the actual version when the stream moved on', async () => {
     // Prepare
     const metrics = new RecordedMetrics();
-    const handler = createApiHandler({
+    const handler = apiHandlerWith({
       store: db.store,
       logger: createApiLogger({ logLevel: 'SILENT' }),
       metrics,
@@ -80,7 +80,7 @@ describe('errors the store throws', () => {
     // Prepare
     const logger = recordingLogger();
     const failure = new Error('connect ECONNREFUSED 10.1.2.3:443 (table prod-secret-events)');
-    const handler = createApiHandler({
+    const handler = apiHandlerWith({
       store: storeFailingWith(db.store, failure),
       logger,
       metrics: new RecordedMetrics(),
@@ -110,7 +110,7 @@ describe('errors the store throws', () => {
     const aws = Object.assign(new Error('Requested resource not found: prod-secret-events'), {
       name: 'ResourceNotFoundException',
     });
-    const handler = createApiHandler({
+    const handler = apiHandlerWith({
       store: storeFailingWith(db.store, new DynamoDBFailureError('GetItem', { cause: aws })),
       logger: recordingLogger(),
       metrics: new RecordedMetrics(),
@@ -131,7 +131,7 @@ describe('errors the store throws', () => {
   ])('answers 503 with Retry-After to %s, whose message is safe to show', async (code, error) => {
     // Prepare
     const metrics = new RecordedMetrics();
-    const handler = createApiHandler({
+    const handler = apiHandlerWith({
       store: storeFailingWith(db.store, error),
       logger: recordingLogger(),
       metrics,
@@ -152,7 +152,7 @@ describe('metrics', () => {
   it('counts the events each append committed', async () => {
     // Prepare
     const metrics = new RecordedMetrics();
-    const handler = createApiHandler({
+    const handler = apiHandlerWith({
       store: db.store,
       logger: createApiLogger({ logLevel: 'SILENT' }),
       metrics,

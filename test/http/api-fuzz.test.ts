@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHandler, createApiHandler } from '../../lambdas/api/create-api-handler.js';
+import { type ApiHandler, apiHandlerWith } from '../../lambdas/api/create-api-handler.js';
 import { createApiLogger, RecordedMetrics } from '../../lambdas/api/observability.js';
 import { type RunningHttpServer, startHttpServer } from '../../local/http-server.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
@@ -15,7 +15,7 @@ let handler: ApiHandler;
 let server: RunningHttpServer;
 
 beforeAll(async () => {
-  handler = createApiHandler({
+  handler = apiHandlerWith({
     store: db.store,
     projections: new ProjectionStore({ tableName: db.tables.readModelTable, client: db.client }),
     logger: createApiLogger({ logLevel: 'SILENT' }),

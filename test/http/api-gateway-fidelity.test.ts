@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHandler, createApiHandler } from '../../lambdas/api/create-api-handler.js';
+import { accountBalances } from '../../examples/bank-account/src/bank-account.js';
+import { type ApiHandler, apiHandlerWith } from '../../lambdas/api/create-api-handler.js';
 import { createApiLogger, RecordedMetrics } from '../../lambdas/api/observability.js';
 import { type RunningHttpServer, startHttpServer } from '../../local/http-server.js';
-import { accountBalances } from '../../src/domain/bank-account.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import { functionUrlEvent, httpApiEvent, type SentRequest } from '../support/api-gateway.js';
@@ -22,7 +22,7 @@ beforeAll(async () => {
     tableName: db.tables.readModelTable,
     client: db.client,
   });
-  handler = createApiHandler({
+  handler = apiHandlerWith({
     store: db.store,
     projections,
     logger: createApiLogger({ logLevel: 'SILENT' }),

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHandler, createApiHandler } from '../../lambdas/api/create-api-handler.js';
+import { type ApiHandler, apiHandlerWith } from '../../lambdas/api/create-api-handler.js';
 import { createApiLogger, RecordedMetrics } from '../../lambdas/api/observability.js';
 import { apiEvent, bodyOf, FUNCTION_URL_DOMAIN } from '../support/api-gateway.js';
 import { streamId, useTestStore } from '../support/dynamodb.js';
@@ -10,7 +10,7 @@ const db = useTestStore('api-no-500');
 let handler: ApiHandler;
 
 beforeAll(() => {
-  handler = createApiHandler({
+  handler = apiHandlerWith({
     store: db.store,
     logger: createApiLogger({ logLevel: 'SILENT' }),
     metrics: new RecordedMetrics(),

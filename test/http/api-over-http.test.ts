@@ -1,6 +1,6 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../lambdas/api/create-api-handler.js';
+import { apiHandlerWith } from '../../lambdas/api/create-api-handler.js';
 import { createApiLogger, RecordedMetrics } from '../../lambdas/api/observability.js';
 import { startHttpServer } from '../../local/http-server.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
@@ -189,7 +189,7 @@ describe('error statuses', () => {
     // Prepare
     const failing = await startHttpServer({
       port: 0,
-      handler: createApiHandler({
+      handler: apiHandlerWith({
         store: storeFailingWith(store, new Error('socket hang up at 10.1.2.3 (prod-events)')),
         logger: createApiLogger({ logLevel: 'SILENT' }),
         metrics: new RecordedMetrics(),

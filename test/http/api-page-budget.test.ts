@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHandler, createApiHandler } from '../../lambdas/api/create-api-handler.js';
+import { type ApiHandler, apiHandlerWith } from '../../lambdas/api/create-api-handler.js';
 import { createApiLogger, RecordedMetrics } from '../../lambdas/api/observability.js';
 import { LambdaPayload } from '../../lambdas/api/page-budget.js';
 import { defineProjection } from '../../src/projections/define.js';
@@ -16,7 +16,7 @@ let handler: ApiHandler;
 let projections: ProjectionStore;
 
 const handlerWith = (pageBudgetBytes?: number) =>
-  createApiHandler({
+  apiHandlerWith({
     store: db.store,
     projections,
     logger: createApiLogger({ logLevel: 'SILENT' }),

@@ -24,7 +24,7 @@ describe('EventStore alarms', () => {
     'alarms when the %s falls behind the stream',
     (consumer) => {
       synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        ...lambdaAlarm('IteratorAge', logicalId(synth.eventStore[consumer].function)),
+        ...lambdaAlarm('IteratorAge', logicalId(synth[consumer].function)),
         Statistic: 'Maximum',
         Threshold: 5 * 60 * 1000,
       });
@@ -41,7 +41,7 @@ describe('EventStore alarms', () => {
           {
             Name: 'QueueName',
             Value: {
-              'Fn::GetAtt': [logicalId(synth.eventStore[consumer].deadLetterQueue), 'QueueName'],
+              'Fn::GetAtt': [logicalId(synth[consumer].deadLetterQueue), 'QueueName'],
             },
           },
         ],
@@ -54,7 +54,7 @@ describe('EventStore alarms', () => {
   it.each(['api', 'projector', 'snapshotter'] as const)(
     'alarms on %s errors and throttles',
     (name) => {
-      const fn = name === 'api' ? synth.eventStore.api.function : synth.eventStore[name].function;
+      const fn = name === 'api' ? synth.eventStore.api.function : synth[name].function;
 
       for (const metric of ['Errors', 'Throttles']) {
         synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {

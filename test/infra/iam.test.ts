@@ -71,9 +71,7 @@ describe('EventStore IAM', () => {
   });
 
   it('lets the projector read the events table and write read models, nothing more', () => {
-    const byResource = actionsByResource(
-      statementsOf(synth.template, synth.eventStore.projector.function),
-    );
+    const byResource = actionsByResource(statementsOf(synth.template, synth.projector.function));
 
     expect(byResource[eventsArn]).toEqual(sorted(TableActions.read));
     expect(byResource[indexArn]).toBeUndefined();
@@ -83,7 +81,7 @@ describe('EventStore IAM', () => {
   });
 
   it('gives the snapshotter no write action on the events table: it writes the snapshot table only', () => {
-    const statements = statementsOf(synth.template, synth.eventStore.snapshotter.function);
+    const statements = statementsOf(synth.template, synth.snapshotter.function);
     const eventsTableWrites = statements
       .filter((s) => JSON.stringify(s.Resource).includes(logicalId(synth.eventStore.eventsTable)))
       .flatMap(actionsOf)
@@ -102,7 +100,7 @@ describe('EventStore IAM', () => {
   it.each(['projector', 'snapshotter'] as const)(
     '%s cannot write the events table at all',
     (consumer) => {
-      const writes = statementsOf(synth.template, synth.eventStore[consumer].function)
+      const writes = statementsOf(synth.template, synth[consumer].function)
         .filter((s) => JSON.stringify(s.Resource).includes(logicalId(synth.eventStore.eventsTable)))
         .flatMap(actionsOf)
         .filter((a) => writeActions.includes(a));

@@ -17,8 +17,8 @@ describe('EventStore Lambda functions (bundled with esbuild)', () => {
     const of = (fn: NodejsFunction) => resources[logicalId(fn)]!;
     functions = {
       api: of(synth.eventStore.api.function),
-      projector: of(synth.eventStore.projector.function),
-      snapshotter: of(synth.eventStore.snapshotter.function),
+      projector: of(synth.projector.function),
+      snapshotter: of(synth.snapshotter.function),
     };
   }, 120_000);
 

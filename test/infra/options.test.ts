@@ -47,9 +47,7 @@ describe('EventStore options', () => {
   it('lets readers decrypt and writers encrypt with the key', () => {
     const keyArn = `${keyId}.Arn`;
     const api = actionsByResource(statementsOf(synth.template, synth.eventStore.api.function));
-    const projector = actionsByResource(
-      statementsOf(synth.template, synth.eventStore.projector.function),
-    );
+    const projector = actionsByResource(statementsOf(synth.template, synth.projector.function));
 
     expect(api[keyArn]).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt']));
     expect(projector[keyArn]).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt']));

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { EventStoreStack, resolveStage, stackName } from '../../infra/stack.js';
-import { testApp } from './synth.js';
+import { exampleModules, testApp } from './synth.js';
 
 describe('EventStoreStack', () => {
   it.each([
@@ -20,7 +20,10 @@ describe('EventStoreStack', () => {
   );
 
   it('composes one event store, env-agnostic, tagged with its stage', () => {
-    const stack = new EventStoreStack(testApp(), stackName('qa'), { stage: 'qa' });
+    const stack = new EventStoreStack(testApp(), stackName('qa'), {
+      stage: 'qa',
+      eventStore: exampleModules,
+    });
     const template = Template.fromStack(stack);
 
     expect(stack.stackName).toBe('DynamoEventStore-qa');

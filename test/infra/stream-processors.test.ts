@@ -22,8 +22,8 @@ describe('EventStore stream processors', () => {
       return found[0]!;
     };
     mappings = {
-      projector: forFunction(logicalId(synth.eventStore.projector.function)),
-      snapshotter: forFunction(logicalId(synth.eventStore.snapshotter.function)),
+      projector: forFunction(logicalId(synth.projector.function)),
+      snapshotter: forFunction(logicalId(synth.snapshotter.function)),
     };
   });
 
@@ -75,7 +75,7 @@ describe('EventStore stream processors', () => {
   });
 
   it.each(consumers)('%s sends what still fails to its own SQS dead-letter queue', (consumer) => {
-    const queueId = logicalId(synth.eventStore[consumer].deadLetterQueue);
+    const queueId = logicalId(synth[consumer].deadLetterQueue);
 
     expect(mappings[consumer].Properties.DestinationConfig).toEqual({
       OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } },

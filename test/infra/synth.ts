@@ -1,19 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
-import { EventStore, type EventStoreProps } from '../../infra/event-store.js';
-import { repoRoot } from '../../infra/paths.js';
+import { EventStoreConstruct, type EventStoreConstructProps } from '../../infra/event-store.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The bank-account example's modules: what the tests deploy unless told otherwise. */
+export const exampleModules = {
+  projections: join(repoRoot, 'examples/bank-account/src/projections.ts'),
+  aggregates: join(repoRoot, 'examples/bank-account/src/aggregates.ts'),
+} as const;
+
+type EventStoreProps = EventStoreConstructProps;
+type EventStore = EventStoreConstruct;
 
 export interface Synthesized {
   app: App;
   stack: Stack;
   eventStore: EventStore;
   template: Template;
+  /** The stream processors, which the example's modules make present. */
+  projector: StreamProcessorLike;
+  snapshotter: StreamProcessorLike;
 }
+
+type StreamProcessorLike = NonNullable<EventStoreConstruct['projector']>;
 
 export interface SynthesizeOptions {
   /** A function when a prop needs a construct in the stack (a KMS key, an alarm topic). */
@@ -47,9 +63,20 @@ export function synthesize(options: SynthesizeOptions = {}): Synthesized {
   const app = testApp({ bundle: options.bundle ?? false });
   const stack = new Stack(app, 'EventStoreTest');
   const props = typeof options.props === 'function' ? options.props(stack) : options.props;
-  const eventStore = new EventStore(stack, 'EventStore', props);
+  const eventStore = new EventStoreConstruct(stack, 'EventStore', { ...exampleModules, ...props });
   options.extend?.(stack, eventStore);
-  return { app, stack, eventStore, template: Template.fromStack(stack) };
+  const present = (p: StreamProcessorLike | undefined, name: string) => {
+    if (!p) throw new Error(`the construct has no ${name}`);
+    return p;
+  };
+  return {
+    app,
+    stack,
+    eventStore,
+    template: Template.fromStack(stack),
+    projector: present(eventStore.projector, 'projector'),
+    snapshotter: present(eventStore.snapshotter, 'snapshotter'),
+  };
 }
 
 export function logicalId(construct: IConstruct): string {

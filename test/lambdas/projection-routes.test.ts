@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { accountBalances } from '../../examples/bank-account/src/bank-account.js';
 import { requestPath } from '../../lambdas/api/paths.js';
 import { projectionRoutes } from '../../lambdas/api/projection-routes.js';
 import { parseQueryString } from '../../lambdas/api/request.js';
 import { matchRoute } from '../../lambdas/api/router.js';
+import { createApiHandler } from '../../lambdas/handlers.js';
 import { toErrorReply } from '../../lambdas/http-errors.js';
-import { accountBalances } from '../../src/domain/bank-account.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import { useTestStore } from '../support/dynamodb.js';
@@ -89,5 +90,45 @@ describe('projection routes', () => {
     expect([first.body.documents[0].key, second.body.documents[0].key]).toEqual(['a/1', 'b']);
     expect(second.body.nextCursor).toBeNull();
     expect(await get('/projections/account-balances', 'limit=0')).toMatchObject({ status: 400 });
+  });
+});
+
+describe('GET /projections/{name} through createApiHandler (dynamo-event-store/lambda)', () => {
+  const handlerFor = () =>
+    createApiHandler({
+      projections: [accountBalances],
+      client: db.client,
+      env: {
+        EVENTS_TABLE_NAME: db.tables.eventsTable,
+        READ_MODEL_TABLE_NAME: db.tables.readModelTable,
+      },
+    });
+  const request = (rawPath: string) =>
+    ({ rawPath, rawQueryString: '', requestContext: {} }) as APIGatewayProxyEventV2;
+
+  it.each(['/projections/account-balance', '/projections/account-balance/b'])(
+    'answers %s, a name the app does not define, with 404 naming the known projections',
+    async (path) => {
+      const result = await handlerFor()(request(path));
+
+      expect({ status: result.statusCode, body: JSON.parse(String(result.body)) }).toEqual({
+        status: 404,
+        body: {
+          error: 'ProjectionNotFound',
+          message: "There is no projection 'account-balance' (known: account-balances)",
+          knownProjections: ['account-balances'],
+        },
+      });
+    },
+  );
+
+  it('lists the documents of a projection the app defines', async () => {
+    const result = await handlerFor()(request('/projections/account-balances'));
+
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(String(result.body)).documents.map((d: { key: string }) => d.key)).toEqual([
+      'a/1',
+      'b',
+    ]);
   });
 });

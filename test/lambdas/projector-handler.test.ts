@@ -1,7 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createProjectorHandler } from '../../lambdas/stream/projector-handler.js';
-import { accountBalances } from '../../src/domain/bank-account.js';
+import { accountBalances } from '../../examples/bank-account/src/bank-account.js';
+import { projectorHandlerWith } from '../../lambdas/stream/projector-handler.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import { toEventItem } from '../../src/records.js';
@@ -11,11 +11,11 @@ import { insertRecordOf, recordOf } from '../support/stream-events.js';
 
 const db = useTestStore('projector-handler');
 let documents: ProjectionStore;
-let handler: ReturnType<typeof createProjectorHandler>;
+let handler: ReturnType<typeof projectorHandlerWith>;
 
 beforeAll(() => {
   documents = new ProjectionStore({ tableName: db.tables.readModelTable, client: db.client });
-  handler = createProjectorHandler({
+  handler = projectorHandlerWith({
     projector: new Projector({
       store: db.store,
       projectionStore: documents,
@@ -74,7 +74,7 @@ describe('projector handler', () => {
   it('skips an event whose projection key is empty (stream account-), logging it without its payload', async () => {
     // Prepare: accountBalances keys by the id after 'account-': here ''
     const warnings: unknown[][] = [];
-    const logged = createProjectorHandler({
+    const logged = projectorHandlerWith({
       projector: new Projector({
         store: db.store,
         projectionStore: documents,

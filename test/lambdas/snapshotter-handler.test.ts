@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createSnapshotterHandler } from '../../lambdas/stream/snapshotter-handler.js';
-import { defineAggregate, loadAggregate } from '../../src/aggregates.js';
 import {
   type AccountState,
   accountAggregate,
   evolveAccount,
-} from '../../src/domain/bank-account.js';
+} from '../../examples/bank-account/src/bank-account.js';
+import { snapshotterHandlerWith } from '../../lambdas/stream/snapshotter-handler.js';
+import { defineAggregate, loadAggregate } from '../../src/aggregates.js';
 import { takeSnapshot } from '../../src/snapshotting.js';
 import type { NewEvent, RecordedEvent } from '../../src/types.js';
 import { useTestStore } from '../support/dynamodb.js';
@@ -44,7 +44,7 @@ describe('snapshotter handler', () => {
   it('after 250 events leaves the snapshot at version 200, and aggregateStream reads only the 50 after it', async () => {
     // Prepare
     const { streamId, recorded } = await accountWith(250);
-    const handler = createSnapshotterHandler({ store: db.store, aggregates: [accountAggregate] });
+    const handler = snapshotterHandlerWith({ store: db.store, aggregates: [accountAggregate] });
 
     // Act: Lambda's batches of 100, as the stream delivers them.
     const responses = [];
@@ -77,7 +77,7 @@ describe('snapshotter handler', () => {
 
   it('puts the snapshot on the boundary even when the batch runs past it', async () => {
     const { streamId, recorded } = await accountWith(26);
-    const handler = createSnapshotterHandler({ store: db.store, aggregates: [every10] });
+    const handler = snapshotterHandlerWith({ store: db.store, aggregates: [every10] });
 
     await handler(streamEventOf(recorded));
 
@@ -97,7 +97,7 @@ describe('snapshotter handler', () => {
       snapshotEvery: 10,
     });
     const warnings: unknown[] = [];
-    const handler = createSnapshotterHandler({
+    const handler = snapshotterHandlerWith({
       store: db.store,
       aggregates: [unstorable],
       logger: { warn: (...args) => warnings.push(args) },
@@ -125,7 +125,7 @@ describe('snapshotter handler', () => {
     const streamId = `ledger-${Date.now()}`;
     const events: NewEvent[] = Array.from({ length: 20 }, () => ({ type: 'Noted', data: {} }));
     await db.store.appendToStream(streamId, events);
-    const handler = createSnapshotterHandler({ store: db.store, aggregates: [every10] });
+    const handler = snapshotterHandlerWith({ store: db.store, aggregates: [every10] });
 
     const response = await handler(streamEventOf(await readWholeStream(db.store, streamId)));
 

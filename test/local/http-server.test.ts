@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../lambdas/api/create-api-handler.js';
+import { apiHandlerWith } from '../../lambdas/api/create-api-handler.js';
 import { createApiLogger, RecordedMetrics } from '../../lambdas/api/observability.js';
 import { type RunningHttpServer, startHttpServer } from '../../local/http-server.js';
 import { streamId, useTestStore } from '../support/dynamodb.js';
@@ -8,7 +8,7 @@ const db = useTestStore('http-server');
 let server: RunningHttpServer;
 
 beforeAll(async () => {
-  const handler = createApiHandler({
+  const handler = apiHandlerWith({
     store: db.store,
     logger: createApiLogger({ logLevel: 'SILENT' }),
     metrics: new RecordedMetrics(),

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregates } from '../../examples/bank-account/src/aggregates.js';
+import { projections } from '../../examples/bank-account/src/projections.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 import { testClient, testEndpoint, uniqueName } from '../support/dynamodb.js';
 
@@ -17,6 +19,8 @@ beforeAll(async () => {
     readModelTable: uniqueName('seq-readmodels'),
     logLevel: 'SILENT',
     positionMode: 'sequenced',
+    projections,
+    aggregates,
   });
 });
 

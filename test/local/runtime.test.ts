@@ -74,7 +74,7 @@ const append = (url: string, id: string, type: string) =>
     body: JSON.stringify({ events: [{ type, data: { type } }] }),
   });
 
-describe('npm start (local/main.ts) with its own DynamoDB Local', () => {
+describe('npm start (examples/bank-account/local.ts) with its own DynamoDB Local', () => {
   const dataDir = join(scratch, 'kept');
   let main: MainProcess | undefined;
   cleanups.push(() => stopMain(main));

@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type AccountBalance,
+  accountAggregate,
+  accountBalances,
+} from '../../examples/bank-account/src/bank-account.js';
+import {
   type StreamConsumer,
   type StreamProcessing,
   startStreamProcessing,
 } from '../../local/stream-poller.js';
-import { type AccountBalance, accountBalances } from '../../src/domain/bank-account.js';
-import { registry } from '../../src/domain/registry.js';
 import { EventStore } from '../../src/event-store.js';
 import { defineProjection } from '../../src/projections/define.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
@@ -50,6 +53,8 @@ async function start(options: Partial<Parameters<typeof startStreamProcessing>[0
     readModelTable: db.tables.readModelTable,
     pollIntervalMs: 50,
     log: (line) => logged.push(line),
+    projections: [accountBalances],
+    aggregates: [accountAggregate],
     ...options,
   });
   running.push(processing);
@@ -173,7 +178,8 @@ describe('startStreamProcessing', () => {
     const dir = join(dataDir, 'poison');
     await start({
       dataDir: dir,
-      registry: { aggregates: [], projections: [accountBalances, fragile] },
+      aggregates: [],
+      projections: [accountBalances, fragile],
       retryDelayMs: 5,
       maxRetries: 2,
     });
@@ -221,7 +227,6 @@ describe('startStreamProcessing', () => {
       },
     ]);
     expect(await documents.get('fragile', 'account-unlucky')).toBeUndefined();
-    expect(registry.projections).toContain(accountBalances);
   });
 
   it('stopped during a retry wait, does not call the handler again, dead-letter or checkpoint the failing record', async () => {

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createProjectorHandler } from '../../lambdas/stream/projector-handler.js';
-import { type AccountBalance, accountBalances } from '../../src/domain/bank-account.js';
+import {
+  type AccountBalance,
+  accountBalances,
+} from '../../examples/bank-account/src/bank-account.js';
+import { projectorHandlerWith } from '../../lambdas/stream/projector-handler.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import type { NewEvent, RecordedEvent } from '../../src/types.js';
@@ -88,7 +91,7 @@ describe('account-balances projection', () => {
       await db.store.appendToStream(`account-${account}`, [...open, ...events]);
     }
     const everything = await readEverything(db.store);
-    const handler = createProjectorHandler({
+    const handler = projectorHandlerWith({
       projector: new Projector({
         store: db.store,
         projectionStore: documents,

@@ -1,6 +1,9 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type AccountBalance, accountBalances } from '../../src/domain/bank-account.js';
+import {
+  type AccountBalance,
+  accountBalances,
+} from '../../examples/bank-account/src/bank-account.js';
 import { defineProjection } from '../../src/projections/define.js';
 import type { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountBalances } from '../../src/domain/bank-account.js';
+import { accountBalances } from '../../examples/bank-account/src/bank-account.js';
 import { defineProjection, type ProjectionDefinition } from '../../src/projections/define.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';

@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accountBalances } from '../../src/domain/bank-account.js';
+import { accountBalances } from '../../examples/bank-account/src/bank-account.js';
+import { ProjectionFailedError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
+import { defineProjection } from '../../src/projections/define.js';
 import type { ProjectionDocument } from '../../src/projections/documents.js';
 import type { ProjectionStore } from '../../src/projections/projection-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import type { RebuildProgress } from '../../src/projections/rebuild.js';
+import { rebuildProjection } from '../../src/projections/rebuild-projection.js';
 import type { NewEvent } from '../../src/types.js';
 import { useTestStore } from '../support/dynamodb.js';
 import { projectorOn } from '../support/projections.js';
@@ -149,5 +152,38 @@ describe('Projector.rebuildProjection', () => {
     await expect(projector.rebuildProjection('nope')).rejects.toThrow(
       "projection must be one of 'account-balances' (got 'nope')",
     );
+  });
+
+  it('fails with ProjectionFailedError, naming the projection and the position, when an event cannot be applied', async () => {
+    // Prepare
+    const { firstPosition } = await db.store.appendToStream('fragile-1', [
+      { type: 'Fragile', data: {} },
+    ]);
+    const fragile = defineProjection<number>({
+      name: 'fragile-rebuild',
+      eventTypes: ['Fragile'],
+      key: (e) => e.streamId,
+      initialState: () => 0,
+      evolve: () => {
+        throw new Error('cannot apply');
+      },
+    });
+
+    // Act
+    const rebuilt = rebuildProjection({
+      store: db.store,
+      projectionStore: documents,
+      projection: fragile,
+      batchSize: 10,
+    });
+
+    // Assess
+    const error = await rebuilt.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProjectionFailedError);
+    expect(error).toMatchObject({
+      code: 'ProjectionFailed',
+      projection: 'fragile-rebuild',
+      position: firstPosition,
+    });
   });
 });

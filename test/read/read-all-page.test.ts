@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../lambdas/api/create-api-handler.js';
+import { apiHandlerWith } from '../../lambdas/api/create-api-handler.js';
 import { createApiLogger, RecordedMetrics } from '../../lambdas/api/observability.js';
 import type { PositionedEvent, RecordedEvent } from '../../src/types.js';
 import { apiEvent, bodyOf } from '../support/api-gateway.js';
@@ -113,7 +113,7 @@ describe('GET /events with a filter', () => {
     // Prepare
     const type = `Rare-${randomUUID()}`;
     const { first, needle } = await haystack(type);
-    const handler = createApiHandler({
+    const handler = apiHandlerWith({
       store: db.store,
       logger: createApiLogger({ logLevel: 'SILENT' }),
       metrics: new RecordedMetrics(),

@@ -12,16 +12,20 @@ export interface MainProcess {
 }
 
 /**
- * Runs `local/main.ts` as `npm start` does, minus npm and the tsx wrapper, so a
+ * Runs the example's `local.ts` as `npm start` does, minus npm and the tsx wrapper, so a
  * signal sent to `child.pid` reaches main itself. Only the variables given
  * here reach it: the run's DYNAMODB_ENDPOINT must not leak in.
  */
 export function startMain(env: Record<string, string>): MainProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=event-store-source', '--import', 'tsx', 'examples/bank-account/local.ts'],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => {

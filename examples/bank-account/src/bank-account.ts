@@ -1,9 +1,12 @@
-import { defineAggregate } from '../aggregates.js';
-import { ValidationError } from '../errors.js';
-import { defineProjection } from '../projections/define.js';
-import type { NewEvent, RecordedEvent } from '../types.js';
+import {
+  defineAggregate,
+  defineProjection,
+  type NewEvent,
+  type RecordedEvent,
+  ValidationError,
+} from 'dynamo-event-store';
 
-/** The built-in example: a bank account per stream `account-{id}`. */
+/** The example domain: a bank account per stream `account-{id}`. */
 
 export const AccountEventType = {
   opened: 'AccountOpened',

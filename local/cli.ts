@@ -1,18 +1,39 @@
 import { isAbsolute, relative } from 'node:path';
 import type { LogLevel } from '../lambdas/api/observability.js';
+import type { AggregateDefinition } from '../src/aggregates.js';
+import type { ProjectionDefinition } from '../src/projections/define.js';
 import { EnvVar } from '../src/table.js';
 import type { PositionMode } from '../src/types.js';
 import { LocalSetupError } from './dynamodb-local.js';
 import { type LocalRuntime, runtimeDefaults, startLocalRuntime } from './runtime.js';
 
+/** What an app brings to the local runtime. */
+export interface LocalApp {
+  readonly projections?: readonly ProjectionDefinition[];
+  readonly aggregates?: readonly AggregateDefinition[];
+}
+
 /**
- * `npm start`: the whole store on this machine. Configuration comes from the
- * environment, read here and nowhere else in local/.
+ * `npm start`: the whole store on this machine with the app's projections and
+ * aggregates, until Ctrl-C. Configuration comes from the environment (PORT,
+ * HOST, DATA_DIR, DYNAMODB_ENDPOINT, the table names, POWERTOOLS_LOG_LEVEL),
+ * read here and nowhere else in local/. A setup problem prints one line and
+ * exits with 1.
  */
-async function main(env: NodeJS.ProcessEnv): Promise<void> {
+export function serveFromEnvironment(app: LocalApp, env: NodeJS.ProcessEnv = process.env): void {
+  main(app, env).catch((error: unknown) => {
+    // A setup problem is the user's to fix and says how in one line; anything else is our bug.
+    console.error(error instanceof LocalSetupError ? error.message : error);
+    process.exit(1);
+  });
+}
+
+async function main(app: LocalApp, env: NodeJS.ProcessEnv): Promise<void> {
   // The SDK's notice about Node versions it will drop in 2027 is nothing to act on at every start.
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const runtime = await startLocalRuntime({
+    ...(app.projections && { projections: app.projections }),
+    ...(app.aggregates && { aggregates: app.aggregates }),
     port: readPort(env.PORT),
     // 127.0.0.1 unless told otherwise: the API has no authentication.
     ...(env.HOST && { host: env.HOST }),
@@ -98,9 +119,3 @@ function readLogLevel(value: string | undefined): LogLevel {
   }
   return level;
 }
-
-main(process.env).catch((error: unknown) => {
-  // A setup problem is the user's to fix and says how in one line; anything else is our bug.
-  console.error(error instanceof LocalSetupError ? error.message : error);
-  process.exit(1);
-});

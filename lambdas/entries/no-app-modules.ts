@@ -1,0 +1,3 @@
+/** What a deployment without projections or aggregates of its own bundles in their place. */
+export const projections: readonly never[] = [];
+export const aggregates: readonly never[] = [];

@@ -1,0 +1,6 @@
+import { projections } from 'dynamo-event-store-app/projections';
+import { createProjectorHandler } from '../handlers.js';
+import { projectionsFrom } from './app-module.js';
+
+/** The projector Lambda the construct deploys, with the app's projections bundled in. */
+export const handler = createProjectorHandler({ projections: projectionsFrom(projections) });

@@ -1,2 +1,0 @@
-export * from './bank-account.js';
-export { type DomainRegistry, registry } from './registry.js';

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** Every `import { … } from 'dynamo-event-store…'` in the README's TypeScript blocks. */
+function packageImports(): { module: string; names: string[] }[] {
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  return blocks.flatMap((code) =>
+    [...code.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(dynamo-event-store[^']*)'/g)].map((m) => ({
+      module: m[2] ?? '',
+      names: (m[1] ?? '')
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n !== '' && !n.startsWith('type ')),
+    })),
+  );
+}
+
+describe('the README', () => {
+  const imports = packageImports();
+
+  it('imports from the package in its examples, through every subpath', () => {
+    expect([...new Set(imports.map((i) => i.module))].sort()).toEqual([
+      'dynamo-event-store',
+      'dynamo-event-store/cdk',
+      'dynamo-event-store/lambda',
+      'dynamo-event-store/local',
+    ]);
+  });
+
+  it.each(imports)('names only what $module exports: $names', async ({ module, names }) => {
+    const exported = await import(/* @vite-ignore */ module);
+    expect(names.filter((name) => !(name in exported))).toEqual([]);
+  });
+
+  it('names the construct EventStoreConstruct, never the SDK class, in CDK code', () => {
+    const cdkBlocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+      .map((m) => m[1] ?? '')
+      .filter((code) => code.includes('aws-cdk-lib'));
+    expect(cdkBlocks.length).toBeGreaterThan(0);
+    for (const code of cdkBlocks) expect(code).not.toMatch(/new EventStore\(/);
+  });
+});
