@@ -112,3 +112,14 @@ export function countByEventId(events: readonly RecordedEvent[]): Map<string, nu
   for (const event of events) counts.set(event.eventId, (counts.get(event.eventId) ?? 0) + 1);
   return counts;
 }
+
+/** Events by stream, each in the order given. */
+export function byStream(events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> {
+  const streams = new Map<string, RecordedEvent[]>();
+  for (const event of events) {
+    const list = streams.get(event.streamId) ?? [];
+    list.push(event);
+    streams.set(event.streamId, list);
+  }
+  return streams;
+}
