@@ -13,7 +13,7 @@ import {
   uniqueName,
 } from '../support/dynamodb.js';
 import {
-  type AppendAnswer,
+  answerOf,
   answerViolations,
   halfAppendViolations,
   postAppend,
@@ -189,7 +189,7 @@ it('stores every event exactly once under conflicts, throttles and lost replies,
   expect(all.map((e) => e.eventId).sort()).toEqual([...everyId].sort());
   expect(
     acknowledged.flatMap(({ append, reply }) =>
-      answerViolations(append, reply.body as AppendAnswer, streams.get(append.streamId) ?? []),
+      answerViolations(append, answerOf(reply), streams.get(append.streamId) ?? []),
     ),
   ).toEqual([]);
   expect(answers.flatMap(({ append }) => halfAppendViolations(append, byId))).toEqual([]);

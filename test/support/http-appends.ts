@@ -20,6 +20,12 @@ export interface AppendAnswer {
 /** What came back: a status and body, or nothing (connection refused or reset, timed out, abandoned). */
 export type Reply = { status: number; body: unknown } | { status: undefined; error: string };
 
+/** The body of a 201 reply. */
+export function answerOf(reply: Reply): AppendAnswer {
+  if (reply.status !== 201) throw new Error(`not a 201: ${JSON.stringify(reply)}`);
+  return reply.body as AppendAnswer;
+}
+
 export async function postAppend(
   url: string,
   append: SentAppend,
