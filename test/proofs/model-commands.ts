@@ -319,16 +319,8 @@ export const commands = [
       }),
       { minLength: 2, maxLength: 5 },
     )
-    // Twins only where the promise covers a retry racing its first try: a named version.
-    .map(
-      (members) =>
-        new RoundCommand(
-          members.map((m) => ({
-            ...m,
-            twice: m.twice && m.expect !== 'any' && m.expect !== 'stream_exists',
-          })),
-        ),
-    ),
+    // A twin is a retry racing its first try, in every expected-version mode.
+    .map((members) => new RoundCommand(members)),
   fc
     .tuple(
       stream,
