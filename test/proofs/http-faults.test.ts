@@ -37,8 +37,8 @@ import {
 // ids. Every event must be stored exactly once, and every 201 must say where.
 
 const SHARED_STREAMS = 3;
-const EXACT_CLIENTS = 8;
-const ANY_CLIENTS = 4;
+const EXACT_CLIENTS = 6;
+const ANY_CLIENTS = 3;
 const APPENDS_PER_CLIENT = 4;
 
 let sim: RunningSimulation;

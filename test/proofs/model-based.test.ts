@@ -23,8 +23,8 @@ import { expectStoreEqualsModel, type Real } from './model-rounds.js';
 // says; after every run the run's part of the store equals the model and the
 // invariants hold, read back from the table itself.
 
-const RUNS = 6;
-const MAX_COMMANDS = 24;
+const RUNS = 4;
+const MAX_COMMANDS = 20;
 
 describe.each(['reserved', 'strict'] as const)('%s mode', (mode: PositionMode) => {
   const db = useTestStore(`model-${mode}`, { positionMode: mode });
