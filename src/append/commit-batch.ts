@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { isRetryableAwsError } from '../aws-errors.js';
-import { DynamoDBFailureError, WrongExpectedVersionError } from '../errors.js';
+import { DynamoDBFailureError } from '../errors.js';
 import { ReservationExpired } from '../position/reserved-positions.js';
 import type { Reservation } from '../position/strategy.js';
 import type { StoreContext } from '../store-context.js';
 import type { AppendResult } from '../types.js';
-import { settleMovedStream } from './base-version.js';
+import { findBaseVersion, settleMovedStream } from './base-version.js';
 import { type BatchTransaction, buildBatchTransaction } from './build-transaction.js';
 import { type BatchVerdict, interpretCancellation } from './cancellation.js';
-import { readLatestEvents } from './idempotency.js';
 import type { Pending, Requeue } from './pending.js';
 import { toStoreError } from './store-error.js';
 
@@ -155,16 +154,16 @@ async function onStreamMoved(
   cause: unknown,
 ): Promise<{ kind: 'done'; result: AppendResult } | { kind: 'again' }> {
   const { append } = pending;
-  const { expectedVersion, streamId } = append;
+  const { expectedVersion } = append;
   if (expectedVersion !== 'any' && expectedVersion !== 'stream_exists') {
     const result = await settleMovedStream(ctx, append, pending.baseVersion, actualVersion, cause);
     return { kind: 'done', result };
   }
-  const actual = actualVersion ?? (await readLatestEvents(ctx, streamId, 1)).at(-1)?.version ?? 0;
-  if (expectedVersion === 'stream_exists' && actual === 0) {
-    throw new WrongExpectedVersionError(streamId, expectedVersion, 0, { cause });
-  }
-  pending.baseVersion = actual;
+  // What moved the stream may be this very append (a retry racing its first try): look again,
+  // as at the start, whether the stream now ends with its events.
+  const base = await findBaseVersion(ctx, append);
+  if (base.kind === 'done') return base;
+  pending.baseVersion = Math.max(base.version, actualVersion ?? 0);
   return { kind: 'again' };
 }
 

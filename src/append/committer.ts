@@ -32,7 +32,7 @@ const LANES = 4;
  */
 export class Committer implements AppendQueue {
   readonly #queue: Pending[] = [];
-  readonly #known = new Map<string, number>();
+  readonly #known = new Map<string, { version: number; lastEventId: string | undefined }>();
   #inFlight = 0;
   /** Streams with an append in a transaction now, and how many. */
   readonly #busy = new Map<string, number>();
@@ -125,21 +125,28 @@ export class Committer implements AppendQueue {
     const { expectedVersion, streamId } = pending.append;
     if (expectedVersion !== 'any' && expectedVersion !== 'stream_exists') return;
     const known = this.#known.get(streamId);
-    if (known !== undefined && known > pending.baseVersion) pending.baseVersion = known;
+    if (known === undefined || known.version <= pending.baseVersion) return;
+    // A commit that ended with this append's last event may be this append (a retry racing its
+    // first try): keep the old base, so the head refuses it and the stream is looked at again.
+    if (known.lastEventId === pending.append.events.at(-1)?.eventId) return;
+    pending.baseVersion = known.version;
   }
 
   #settle(outcome: BatchOutcome): void {
     for (const { pending, result } of outcome.committed) {
-      this.#remember(pending.append.streamId, result.nextExpectedVersion);
+      this.#remember(pending.append.streamId, {
+        version: result.nextExpectedVersion,
+        lastEventId: result.events.at(-1)?.eventId,
+      });
       pending.resolve(result);
     }
     for (const { pending, error } of outcome.failed) pending.reject(error);
     for (const requeue of outcome.requeue) this.#requeue(requeue);
   }
 
-  #remember(streamId: string, version: number): void {
+  #remember(streamId: string, known: { version: number; lastEventId: string | undefined }): void {
     this.#known.delete(streamId);
-    this.#known.set(streamId, version);
+    this.#known.set(streamId, known);
     if (this.#known.size > KNOWN_VERSIONS_MAX) {
       const oldest = this.#known.keys().next().value;
       if (oldest !== undefined) this.#known.delete(oldest);
