@@ -130,7 +130,9 @@ async function* readPositions(
       await lag.wait(expected, true);
       continue;
     }
-    lag.reset();
+    // A dead range is marked one position at a time; the positions after the one just
+    // marked have been in sight, below a later one, as long: they need no new wait.
+    if (!resolved.abortedHere) lag.reset();
     range = resolved.range;
     for (const event of resolved.events) {
       if (event.position < expected) continue;

@@ -27,7 +27,14 @@ export interface Hole {
 export type HoleResolution =
   | { kind: 'end' }
   | { kind: 'wait' }
-  | { kind: 'resolved'; events: PositionedEvent[]; range: Range; resumeAt: number };
+  | {
+      kind: 'resolved';
+      events: PositionedEvent[];
+      range: Range;
+      resumeAt: number;
+      /** This reader marked the position aborted: the gap after it has been in sight as long. */
+      abortedHere?: boolean;
+    };
 
 /**
  * Reserved mode (DESIGN.md, "Reserved positions: the rules"). A position
@@ -61,7 +68,7 @@ export async function resolveReservedHole(
     throw new AllStreamLaggingError(position, hole.waitedMs);
   }
   const marked = await writeAbortMarker(ctx.doc, ctx.tableName, position, 1, layout.pageShards);
-  return fromSlot(ctx, marked, position);
+  return { ...(await fromSlot(ctx, marked, position)), abortedHere: marked.state === 'aborted' };
 }
 
 /**
