@@ -32,7 +32,12 @@ export interface EventStoreConstructProps {
    * when this is given). It may be the same file as `projections`.
    */
   readonly aggregates?: string;
-  /** Passed to every function as POSITION_MODE. Default: unset, each client follows the table's mode. */
+  /**
+   * Passed to every function as POSITION_MODE; the first append records it in
+   * the table for good. `'sequenced'` also deploys the sequencer (its Lambda,
+   * mapping on the heads' records, DLQ and alarms). Default: unset, each
+   * client follows the table's mode (a new table: reserved).
+   */
   readonly positionMode?: PositionMode;
   /** A customer managed KMS key for both tables. Default: the AWS owned key. */
   readonly encryptionKey?: IKey;
@@ -49,6 +54,8 @@ export interface EventStoreConstructProps {
   readonly apiFunction?: FunctionOverrides;
   readonly projectorFunction?: FunctionOverrides;
   readonly snapshotterFunction?: FunctionOverrides;
+  /** The sequencer's function (only with `positionMode: 'sequenced'`). */
+  readonly sequencerFunction?: FunctionOverrides;
   /** Applied to both stream consumers' event source mappings. */
   readonly eventSource?: EventSourceOverrides;
   /** Lambda and access logs. Default: one month. */
@@ -62,6 +69,9 @@ export interface EventStoreConstructProps {
  * plus grants for other functions that use the SDK directly. (Named apart
  * from the SDK's `EventStore` class, which reads and writes the tables.)
  */
+/** The sequencer's mapping: big batches (one transaction each), records of heads only. */
+export const sequencerEventSource = { batchSize: 1000 } as const;
+
 export class EventStoreConstruct extends Construct {
   readonly tables: EventStoreTables;
   readonly api: EventStoreApi;
@@ -69,6 +79,8 @@ export class EventStoreConstruct extends Construct {
   readonly projector: StreamProcessor | undefined;
   /** Present when the construct was given `aggregates`. */
   readonly snapshotter: StreamProcessor | undefined;
+  /** Present in sequenced mode: places appends in `$all` from the heads' stream records. */
+  readonly sequencer: StreamProcessor | undefined;
   readonly alarms: EventStoreAlarms;
 
   constructor(scope: Construct, id: string, props: EventStoreConstructProps = {}) {
@@ -139,6 +151,27 @@ export class EventStoreConstruct extends Construct {
       this.tables.grantSnapshotsWrite(this.snapshotter.function);
     }
 
+    this.sequencer =
+      props.positionMode === 'sequenced'
+        ? new StreamProcessor(this, 'Sequencer', {
+            consumer: 'sequencer',
+            entry: lambdaEntries.sequencer,
+            aliases,
+            table: this.eventsTable,
+            environment,
+            logRetention,
+            function: props.sequencerFunction,
+            // Larger batches mean fewer sequencing transactions; no batching window, so a
+            // position is known within a poll (Lambda reads each shard about 4 times a second).
+            eventSource: { ...sequencerEventSource, ...props.eventSource },
+          })
+        : undefined;
+    if (this.sequencer) {
+      // The counter, blocks and marks: reads, one transaction per batch, mark writes.
+      this.tables.grantEventsRead(this.sequencer.function, { all: false });
+      this.tables.grantEventsAppend(this.sequencer.function);
+    }
+
     const processors = this.streamProcessors;
     this.alarms = new EventStoreAlarms(this, 'Alarms', {
       functions: {
@@ -169,6 +202,7 @@ export class EventStoreConstruct extends Construct {
     const all: [string, StreamProcessor | undefined][] = [
       ['Projector', this.projector],
       ['Snapshotter', this.snapshotter],
+      ['Sequencer', this.sequencer],
     ];
     return all.filter((entry): entry is [string, StreamProcessor] => entry[1] !== undefined);
   }

@@ -18,6 +18,7 @@ export const lambdaEntries = {
   api: entry('api'),
   projector: entry('projector'),
   snapshotter: entry('snapshotter'),
+  sequencer: entry('sequencer'),
   /** Bundled in place of an app module the construct was not given. */
   noAppModules: entry('no-app-modules'),
 } as const;
