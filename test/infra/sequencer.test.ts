@@ -66,8 +66,10 @@ describe('EventStore construct in sequenced mode', () => {
 
   it('tells every function the mode, and lets the sequencer write only the events table', () => {
     for (const fn of [synth.eventStore.api.function, sequencer.function]) {
-      const { Environment } = synth.template.findResources('AWS::Lambda::Function')[logicalId(fn)]
-        ?.Properties as { Environment: { Variables: Record<string, unknown> } };
+      const resource = synth.template.findResources('AWS::Lambda::Function')[logicalId(fn)];
+      const { Environment } = resource?.Properties as {
+        Environment: { Variables: Record<string, unknown> };
+      };
       expect(Environment.Variables.POSITION_MODE).toBe('sequenced');
     }
     const byResource = actionsByResource(statementsOf(synth.template, sequencer.function));
