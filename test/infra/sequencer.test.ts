@@ -67,9 +67,10 @@ describe('EventStore construct in sequenced mode', () => {
   it('tells every function the mode, and lets the sequencer write only the events table', () => {
     for (const fn of [synth.eventStore.api.function, sequencer.function]) {
       const resource = synth.template.findResources('AWS::Lambda::Function')[logicalId(fn)];
-      const { Environment } = resource?.Properties as {
-        Environment: { Variables: Record<string, unknown> };
+      const properties = (resource?.Properties ?? {}) as {
+        Environment?: { Variables: Record<string, unknown> };
       };
+      const Environment = properties.Environment ?? { Variables: {} };
       expect(Environment.Variables.POSITION_MODE).toBe('sequenced');
     }
     const byResource = actionsByResource(statementsOf(synth.template, sequencer.function));
