@@ -17,7 +17,7 @@ const KNOWN_VERSIONS_MAX = 10_000;
  * them (reserved and sequenced modes). Strict mode moves one counter in every
  * transaction, so there its transactions go one at a time.
  */
-const LANES = 4;
+const LANES = 8;
 
 /**
  * Group commit: appends from one store share transactions. While the store's
