@@ -39,6 +39,13 @@ export interface Scenario {
   /** Short and unique: `npm run bench -- --only <name>`. */
   name: string;
   title: string;
+  /**
+   * `simulation`: appends through the simulated service, on the DynamoDB Local
+   * every such scenario shares (their baselines are shared too). `local`: a
+   * fresh DynamoDB Local of its own: a long-lived one slows down as its tables
+   * and stream records pile up, which would bend the later figures.
+   */
+  uses: 'simulation' | 'local';
   run(ctx: BenchContext): Promise<Figure[]>;
 }
 

@@ -45,14 +45,6 @@ const scenarios: Scenario[] = [
   projectionLag,
   startup,
 ];
-const appendScenarios = new Set([
-  processes8x1,
-  processes4x16,
-  latency8x1,
-  groupCommit16,
-  peer64,
-  rawTransaction,
-]);
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -101,27 +93,46 @@ interface ScenarioResult {
 
 const startedAt = new Date();
 const before = machine();
-const local = await startDynamoDbLocal();
-const client = localClient(local.endpoint);
-const sim = await startServiceSimulation({ target: local.endpoint, latencyMs });
-const memos = new Map<string, Promise<unknown>>();
-const ctx: BenchContext = {
-  local: { endpoint: local.endpoint, client },
-  sim,
-  smoke,
-  durationMs,
-  memo: <T>(key: string, measure: () => Promise<T>) => {
-    if (!memos.has(key)) memos.set(key, measure());
-    return memos.get(key) as Promise<T>;
-  },
-  log: (line) => console.log(`    · ${line}`),
-};
 console.log(
   `dynamo-event-store bench${smoke ? ' (smoke)' : ''}: ${before.cpus} x ${before.cpuModel}, load ${before.loadAverage.join(' ')}; ` +
     `append runs ${durationMs} ms under the simulation (${latencyMs} ms per call)`,
 );
 
+interface Backend {
+  ctx: BenchContext;
+  stop(): Promise<void>;
+}
+
+/** A DynamoDB Local (in memory) with the simulation in front of it, and a context over them. */
+async function startBackend(): Promise<Backend> {
+  const local = await startDynamoDbLocal();
+  const client = localClient(local.endpoint);
+  const sim = await startServiceSimulation({ target: local.endpoint, latencyMs });
+  const memos = new Map<string, Promise<unknown>>();
+  const ctx: BenchContext = {
+    local: { endpoint: local.endpoint, client },
+    sim,
+    smoke,
+    durationMs,
+    memo: <T>(key: string, measure: () => Promise<T>) => {
+      if (!memos.has(key)) memos.set(key, measure());
+      return memos.get(key) as Promise<T>;
+    },
+    log: (line) => console.log(`    · ${line}`),
+  };
+  return {
+    ctx,
+    stop: async () => {
+      client.destroy();
+      await sim.stop();
+      await local.stop();
+    },
+  };
+}
+
 const results: ScenarioResult[] = [];
+// Every append scenario shares one DynamoDB Local and simulation, so rows can share baselines.
+let shared: Backend | undefined;
 try {
   for (const scenario of chosen) {
     console.log(`\n${scenario.name}: ${scenario.title}`);
@@ -132,21 +143,24 @@ try {
       seconds: 0,
       figures: [],
     };
+    const own = scenario.uses === 'local' ? await startBackend() : undefined;
     try {
-      if (appendScenarios.has(scenario)) await warmUp(ctx);
+      shared ??= own ? undefined : await startBackend();
+      const ctx = (own ?? shared)?.ctx as BenchContext;
+      if (!own) await warmUp(ctx);
       result.figures = await scenario.run(ctx);
     } catch (error) {
       result.error = String((error as Error)?.stack ?? error);
       console.log(`  FAILED TO RUN: ${result.error}`);
+    } finally {
+      await own?.stop();
     }
     result.seconds = (performance.now() - t0) / 1000;
     for (const figure of result.figures) console.log(`  ${formatLine(figure)}`);
     results.push(result);
   }
 } finally {
-  client.destroy();
-  await sim.stop();
-  await local.stop();
+  await shared?.stop();
 }
 
 const targeted = results.flatMap((r) =>

@@ -19,6 +19,7 @@ const fold = {
 /** aggregateStream of a long stream from a snapshot 100 events before its end, vs folding it all. */
 export const aggregateSnapshot: Scenario = {
   name: 'aggregate-snapshot',
+  uses: 'local',
   title:
     'aggregateStream of 10,000 events, snapshot at 9,900, vs without snapshot (plain DynamoDB Local)',
   async run(ctx) {

@@ -13,6 +13,7 @@ import { type Figure, formatNumber, ratio, type Scenario } from '../harness.js';
  */
 export const groupCommit16: Scenario = {
   name: 'group-commit-16',
+  uses: 'simulation',
   title: '16 writers in one process, group commit on vs off (simulated service), both modes',
   async run(ctx) {
     const figures: Figure[] = [];

@@ -13,6 +13,7 @@ const WRITERS = 64;
  */
 export const peer64: Scenario = {
   name: 'peer-64',
+  uses: 'simulation',
   title: `${WRITERS} writers in one process vs Castore's DynamoDB adapter (no global order), simulated service`,
   async run(ctx) {
     const tableName = uniqueName('bench-castore');

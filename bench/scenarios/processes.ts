@@ -16,6 +16,7 @@ function failures(failed: number, appends: number): Figure {
 function scaling(processes: number, writers: number, target: number): Scenario {
   return {
     name: `processes-${processes}x${writers}`,
+    uses: 'simulation',
     title: `${processes} processes x ${writers} writer(s), distinct streams, vs 1 process x 1 writer (reserved, simulated service)`,
     async run(ctx) {
       const one = await storeAppends(ctx, oneWriter);
@@ -42,6 +43,7 @@ export const processes4x16 = scaling(4, 16, 8);
 /** Tail latency under 8 processes against the median of a lone writer. */
 export const latency8x1: Scenario = {
   name: 'p99-8x1',
+  uses: 'simulation',
   title:
     'append p99 latency, 8 processes x 1 writer, vs p50 of 1 writer (reserved, simulated service)',
   async run(ctx) {

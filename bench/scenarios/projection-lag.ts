@@ -12,6 +12,7 @@ import { percentile, type Scenario } from '../harness.js';
  */
 export const projectionLag: Scenario = {
   name: 'projection-lag',
+  uses: 'local',
   title: 'append-to-projection lag, 60 appends through the local runtime (plain DynamoDB Local)',
   async run(ctx) {
     const APPENDS = ctx.smoke ? 10 : 60;

@@ -21,6 +21,7 @@ import { type PeerRun, runPeer } from '../peers/run-peer.js';
  */
 export const rawTransaction: Scenario = {
   name: 'raw-transaction',
+  uses: 'simulation',
   title:
     '1 writer, 1-event appends vs raw TransactWriteItems of the same items (simulated service), both modes',
   async run(ctx) {

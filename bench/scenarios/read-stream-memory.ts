@@ -10,6 +10,7 @@ const PAYLOAD = 'x'.repeat(1000);
  */
 export const readStreamMemory: Scenario = {
   name: 'read-memory',
+  uses: 'local',
   title: 'readStream of a 20,000-event stream of 1 KB events: retained heap (plain DynamoDB Local)',
   async run(ctx) {
     const EVENTS = ctx.smoke ? 3000 : 20_000;

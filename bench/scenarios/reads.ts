@@ -65,6 +65,7 @@ async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): 
 
 export const readStreamVsQuery: Scenario = {
   name: 'read-stream',
+  uses: 'local',
   title: 'readStream vs raw paged Query of the same items (plain DynamoDB Local)',
   async run(ctx) {
     const long = await longStream(ctx);
@@ -113,6 +114,7 @@ export const readStreamVsQuery: Scenario = {
 
 export const readAllVsQuery: Scenario = {
   name: 'read-all',
+  uses: 'local',
   title: 'readAll vs raw paged Query of the same byPosition index items (plain DynamoDB Local)',
   async run(ctx) {
     const streams = ctx.smoke ? 40 : 200;

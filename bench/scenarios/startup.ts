@@ -13,6 +13,7 @@ import type { Scenario } from '../harness.js';
  */
 export const startup: Scenario = {
   name: 'startup',
+  uses: 'local',
   title: 'npm start: spawn to first answered request, empty data folder and restart',
   async run() {
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-start-'));
