@@ -1,30 +1,70 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { RunningSimulation } from '../local/simulation/service-simulation.js';
 import { createTables } from '../src/create-tables.js';
 import { EventStore } from '../src/event-store.js';
+import type { PositionMode } from '../src/types.js';
 
-/** One figure a scenario reports; `target` makes it pass/fail, otherwise it is informative. */
+export interface Target {
+  op: '<=' | '>=';
+  value: number;
+}
+
+/**
+ * One figure a scenario reports. With `target` it passes or fails; without,
+ * it is there to explain the others. A ratio names what it divides in `detail`.
+ */
 export interface Figure {
   name: string;
   value: number;
   unit: string;
-  target?: { op: '<=' | '>='; value: number };
+  target?: Target;
+  detail?: string;
 }
 
-export interface ScenarioContext {
-  endpoint: string;
-  client: DynamoDBClient;
+export interface BenchContext {
+  /** Plain DynamoDB Local (in memory): reads, table setup. */
+  local: { endpoint: string; client: DynamoDBClient };
+  /** The simulated service (10 ms, the real conflict rule) in front of the same DynamoDB Local. */
+  sim: RunningSimulation;
+  smoke: boolean;
+  /** How long each timed append run lasts. */
+  durationMs: number;
+  /** A measurement shared by the scenarios of one run (a baseline several rows divide by). */
+  memo<T>(key: string, measure: () => Promise<T>): Promise<T>;
+  log(line: string): void;
 }
 
 export interface Scenario {
+  /** Short and unique: `npm run bench -- --only <name>`. */
   name: string;
-  run(ctx: ScenarioContext): Promise<Figure[]>;
+  title: string;
+  /**
+   * `simulation`: appends through the simulated service, on the DynamoDB Local
+   * every such scenario shares (their baselines are shared too). `local`: a
+   * fresh DynamoDB Local of its own: a long-lived one slows down as its tables
+   * and stream records pile up, which would bend the later figures.
+   */
+  uses: 'simulation' | 'local';
+  run(ctx: BenchContext): Promise<Figure[]>;
 }
 
-export async function freshStore(ctx: ScenarioContext, prefix: string): Promise<EventStore> {
-  const eventsTable = `${prefix}-${randomUUID().slice(0, 8)}`;
-  await createTables(ctx.client, { eventsTable });
-  return new EventStore({ tableName: eventsTable, client: ctx.client });
+export const uniqueName = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export async function freshTable(
+  client: DynamoDBClient,
+  prefix: string,
+  positionMode: PositionMode = 'reserved',
+): Promise<string> {
+  const eventsTable = uniqueName(prefix);
+  await createTables(client, { eventsTable, positionMode });
+  return eventsTable;
+}
+
+/** A store on a fresh table of plain DynamoDB Local. */
+export async function freshStore(ctx: BenchContext, prefix: string): Promise<EventStore> {
+  const tableName = await freshTable(ctx.local.client, prefix);
+  return new EventStore({ tableName, client: ctx.local.client });
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -40,6 +80,21 @@ export function meets(figure: Figure): boolean {
     : figure.value >= figure.target.value;
 }
 
+export function ratio(
+  name: string,
+  measured: number,
+  baseline: number,
+  target: Target | undefined,
+  detail: string,
+): Figure {
+  return { name, value: measured / baseline, unit: 'x', target, detail };
+}
+
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2);
+}
+
 /** Runs `worker` on `concurrency` lanes until `total` jobs are done; returns the wall time in ms. */
 export async function runLanes(
   total: number,
@@ -53,5 +108,12 @@ export async function runLanes(
       for (let job = next++; job < total; job = next++) await worker(job);
     }),
   );
+  return performance.now() - started;
+}
+
+/** How long `fn` takes, in ms. */
+export async function timed(fn: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await fn();
   return performance.now() - started;
 }

@@ -1,51 +1,227 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { localClient, startDynamoDbLocal } from '../local/dynamodb-local.js';
+import { startServiceSimulation } from '../local/simulation/service-simulation.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { type Figure, meets, type Scenario } from './harness.js';
-import { appendScaling } from './scenarios/append-scaling.js';
+import { warmUp } from './appends.js';
+import { type BenchContext, type Figure, formatNumber, meets, type Scenario } from './harness.js';
+import { machine } from './machine.js';
+import { aggregateSnapshot } from './scenarios/aggregate-snapshot.js';
+import { groupCommit16 } from './scenarios/group-commit.js';
+import { peer64 } from './scenarios/peer.js';
+import { latency8x1, processes4x16, processes8x1 } from './scenarios/processes.js';
 import { projectionLag } from './scenarios/projection-lag.js';
-import { readAllThroughput } from './scenarios/read-all.js';
+import { rawTransaction } from './scenarios/raw-transaction.js';
 import { readStreamMemory } from './scenarios/read-stream-memory.js';
+import { readAllVsQuery, readStreamVsQuery } from './scenarios/reads.js';
 import { startup } from './scenarios/startup.js';
 
-/**
- * `npm run bench`: each scenario on a fresh in-memory DynamoDB Local jar, so
- * figures do not depend on what ran before. Exits 1 when a target is missed.
- */
+const usage = `npm run bench [-- options]
+  --only <name>[,<name>]  run these scenarios alone (repeatable); --list names them
+  --smoke                 short runs (1 s per append run, smaller data): a quick check, not figures
+  --duration-ms <n>       length of each timed append run (default 5000; smoke 1000)
+  --latency-ms <n>        the simulated service's latency per call (default 10)
+  --out <file>            where the results go (default bench/results.json for a full run,
+                          bench/results.partial.json with --only or --smoke)
+  --list                  the scenarios' names and titles`;
+
+/** Append scenarios (simulated service) first, then reads and the rest (plain DynamoDB Local). */
 const scenarios: Scenario[] = [
-  appendScaling,
+  processes8x1,
+  processes4x16,
+  latency8x1,
+  groupCommit16,
+  peer64,
+  rawTransaction,
+  readStreamVsQuery,
+  readAllVsQuery,
+  aggregateSnapshot,
   readStreamMemory,
-  readAllThroughput,
   projectionLag,
   startup,
 ];
 
-const only = process.argv.slice(2);
-let missed = 0;
-for (const scenario of scenarios) {
-  if (only.length > 0 && !only.some((word) => scenario.name.includes(word))) continue;
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    only: { type: 'string', multiple: true },
+    smoke: { type: 'boolean', default: false },
+    'duration-ms': { type: 'string' },
+    'latency-ms': { type: 'string', default: '10' },
+    out: { type: 'string' },
+    list: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+if (values.list) {
+  for (const s of scenarios) console.log(`${s.name.padEnd(20)} ${s.title}`);
+  process.exit(0);
+}
+const only = (values.only ?? []).flatMap((v) => v.split(',')).filter(Boolean);
+const unknown = only.filter((name) => !scenarios.some((s) => s.name === name));
+if (unknown.length > 0) {
+  console.error(`unknown scenario(s): ${unknown.join(', ')}; --list names them`);
+  process.exit(2);
+}
+const chosen = only.length > 0 ? scenarios.filter((s) => only.includes(s.name)) : scenarios;
+const smoke = values.smoke;
+const durationMs = Number(values['duration-ms'] ?? (smoke ? 1000 : 5000));
+const latencyMs = Number(values['latency-ms']);
+const partial = smoke || only.length > 0;
+const out =
+  values.out ??
+  fileURLToPath(new URL(partial ? './results.partial.json' : './results.json', import.meta.url));
+
+const biome = createRequire(import.meta.url).resolve('@biomejs/biome/bin/biome');
+
+interface ScenarioResult {
+  name: string;
+  title: string;
+  seconds: number;
+  figures: Figure[];
+  error?: string;
+}
+
+const startedAt = new Date();
+const before = machine();
+console.log(
+  `dynamo-event-store bench${smoke ? ' (smoke)' : ''}: ${before.cpus} x ${before.cpuModel}, load ${before.loadAverage.join(' ')}; ` +
+    `append runs ${durationMs} ms under the simulation (${latencyMs} ms per call)`,
+);
+
+interface Backend {
+  ctx: BenchContext;
+  stop(): Promise<void>;
+}
+
+/** A DynamoDB Local (in memory) with the simulation in front of it, and a context over them. */
+async function startBackend(): Promise<Backend> {
   const local = await startDynamoDbLocal();
   const client = localClient(local.endpoint);
-  try {
-    console.log(`\n${scenario.name}`);
-    const figures = await scenario.run({ endpoint: local.endpoint, client });
-    for (const figure of figures) {
-      if (!meets(figure)) missed++;
-      console.log(`  ${format(figure)}`);
-    }
-  } finally {
-    client.destroy();
-    await local.stop();
-  }
+  const sim = await startServiceSimulation({ target: local.endpoint, latencyMs });
+  const memos = new Map<string, Promise<unknown>>();
+  const ctx: BenchContext = {
+    local: { endpoint: local.endpoint, client },
+    sim,
+    smoke,
+    durationMs,
+    memo: <T>(key: string, measure: () => Promise<T>) => {
+      if (!memos.has(key)) memos.set(key, measure());
+      return memos.get(key) as Promise<T>;
+    },
+    log: (line) => console.log(`    · ${line}`),
+  };
+  return {
+    ctx,
+    stop: async () => {
+      client.destroy();
+      await sim.stop();
+      await local.stop();
+    },
+  };
 }
-console.log(missed === 0 ? '\nall targets met' : `\n${missed} target(s) missed`);
-process.exit(missed === 0 ? 0 : 1);
 
-function format(figure: Figure): string {
-  const value = Math.abs(figure.value) >= 100 ? figure.value.toFixed(0) : figure.value.toFixed(2);
+const results: ScenarioResult[] = [];
+// Every append scenario shares one DynamoDB Local and simulation, so rows can share baselines.
+let shared: Backend | undefined;
+try {
+  for (const scenario of chosen) {
+    console.log(`\n${scenario.name}: ${scenario.title}`);
+    const t0 = performance.now();
+    const result: ScenarioResult = {
+      name: scenario.name,
+      title: scenario.title,
+      seconds: 0,
+      figures: [],
+    };
+    const own = scenario.uses === 'local' ? await startBackend() : undefined;
+    try {
+      shared ??= own ? undefined : await startBackend();
+      const ctx = (own ?? shared)?.ctx as BenchContext;
+      if (!own) await warmUp(ctx);
+      result.figures = await scenario.run(ctx);
+    } catch (error) {
+      result.error = String((error as Error)?.stack ?? error);
+      console.log(`  FAILED TO RUN: ${result.error}`);
+    } finally {
+      await own?.stop();
+    }
+    result.seconds = (performance.now() - t0) / 1000;
+    for (const figure of result.figures) console.log(`  ${formatLine(figure)}`);
+    results.push(result);
+  }
+} finally {
+  await shared?.stop();
+}
+
+const targeted = results.flatMap((r) =>
+  r.figures.filter((f) => f.target).map((f) => ({ scenario: r.name, figure: f })),
+);
+const missed = targeted.filter((t) => !meets(t.figure));
+const broken = results.filter((r) => r.error);
+console.log(`\n${summaryTable(results)}`);
+writeFileSync(
+  out,
+  `${JSON.stringify(
+    {
+      date: startedAt.toISOString(),
+      smoke,
+      only: only.length > 0 ? only : undefined,
+      settings: { durationMs, latencyMs },
+      machine: { ...before, loadAverageAfter: machine().loadAverage },
+      totalSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+      targets: {
+        total: targeted.length,
+        met: targeted.length - missed.length,
+        missed: missed.length,
+      },
+      scenarios: results.map((r) => ({
+        ...r,
+        figures: r.figures.map((f) => ({ ...f, met: f.target ? meets(f) : undefined })),
+      })),
+    },
+    null,
+    2,
+  )}\n`,
+);
+// In Biome's own layout, so `npm test` (biome check) accepts the committed file as it is written.
+spawnSync(process.execPath, [biome, 'format', '--write', out], { stdio: 'ignore' });
+console.log(
+  `\n${targeted.length - missed.length} of ${targeted.length} targets met` +
+    (broken.length > 0 ? `; ${broken.length} scenario(s) failed to run` : '') +
+    `; results in ${out}`,
+);
+process.exit(missed.length === 0 && broken.length === 0 ? 0 : 1);
+
+function formatLine(figure: Figure): string {
   const target = figure.target
     ? `  (target ${figure.target.op} ${figure.target.value}: ${meets(figure) ? 'met' : 'MISSED'})`
     : '';
-  return `${figure.name.padEnd(48)} ${value.padStart(10)} ${figure.unit}${target}`;
+  const detail = figure.detail ? `  [${figure.detail}]` : '';
+  return `${figure.name.padEnd(52)} ${formatNumber(figure.value).padStart(10)} ${figure.unit}${target}${detail}`;
+}
+
+/** The figures with a target, as a Markdown table (the README's performance table is this). */
+function summaryTable(all: ScenarioResult[]): string {
+  const lines = ['| scenario | figure | value | target | |', '| --- | --- | --- | --- | --- |'];
+  for (const r of all) {
+    if (r.error) lines.push(`| ${r.name} | failed to run | | | MISSED |`);
+    for (const f of r.figures) {
+      if (!f.target) continue;
+      const value = `${formatNumber(f.value)} ${f.unit}${f.detail ? ` (${f.detail})` : ''}`;
+      lines.push(
+        `| ${r.name} | ${f.name} | ${value} | ${f.target.op} ${f.target.value} | ${meets(f) ? 'met' : 'MISSED'} |`,
+      );
+    }
+  }
+  return lines.join('\n');
 }

@@ -5,28 +5,29 @@ import { EventStore } from '../../src/event-store.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { percentile, type Scenario } from '../harness.js';
 
-const APPENDS = 60;
-
 /**
  * Append -> DynamoDB Local stream -> poller -> projector handler -> document,
  * through the runtime `npm start` runs: from the moment the append resolves
  * to the first read of the document that shows it.
  */
 export const projectionLag: Scenario = {
-  name: `append-to-projection lag (${APPENDS} appends, local runtime)`,
+  name: 'projection-lag',
+  uses: 'local',
+  title: 'append-to-projection lag, 60 appends through the local runtime (plain DynamoDB Local)',
   async run(ctx) {
+    const APPENDS = ctx.smoke ? 10 : 60;
     const runtime = await startLocalRuntime({
       port: 0,
-      endpoint: ctx.endpoint,
+      endpoint: ctx.local.endpoint,
       eventsTable: `bench-lag-events-${randomUUID().slice(0, 8)}`,
       readModelTable: `bench-lag-readmodels-${randomUUID().slice(0, 8)}`,
       logLevel: 'SILENT',
     });
     try {
-      const store = new EventStore({ tableName: runtime.eventsTable, client: ctx.client });
+      const store = new EventStore({ tableName: runtime.eventsTable, client: ctx.local.client });
       const documents = new ProjectionStore({
         tableName: runtime.readModelTable,
-        client: ctx.client,
+        client: ctx.local.client,
       });
       const id = randomUUID();
       const lags: number[] = [];

@@ -12,7 +12,9 @@ import type { Scenario } from '../harness.js';
  * stop after SIGTERM.
  */
 export const startup: Scenario = {
-  name: 'npm start: spawn to first answered request',
+  name: 'startup',
+  uses: 'local',
+  title: 'npm start: spawn to first answered request, empty data folder and restart',
   async run() {
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-start-'));
     try {

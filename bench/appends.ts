@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { ExpectedVersionMode } from '../local/simulation/append-protocol.js';
+import { runAppendWorkers } from '../local/simulation/append-workers.js';
+import type { PositionMode } from '../src/types.js';
+import { type BenchContext, formatNumber, freshTable, percentile } from './harness.js';
+
+export interface AppendShape {
+  mode: PositionMode;
+  processes: number;
+  writers: number;
+  groupCommit?: boolean;
+  /** `'exact'` on distinct streams: expectedVersion 0 on a fresh stream, like 'no_stream' (no read first). Default 'any'. */
+  expectedVersion?: ExpectedVersionMode;
+}
+
+/** What one timed run of the store gave, under the simulation. */
+export interface AppendRun {
+  label: string;
+  /** Committed appends per second of wall time (1-event appends: events/s as well). */
+  perSecond: number;
+  appends: number;
+  failed: number;
+  errors: Record<string, number>;
+  p50: number;
+  p99: number;
+  /** Requests the simulation saw, by operation. */
+  requests: Record<string, number>;
+  cancelledByConflict: number;
+}
+
+export const shapeLabel = (s: AppendShape): string =>
+  `${s.processes}x${s.writers} ${s.mode}${s.groupCommit === false ? ' gc-off' : ''}${s.expectedVersion === 'exact' ? ' exact' : ''}`;
+
+/**
+ * The store appending 1-event appends to distinct streams for
+ * `ctx.durationMs`, from `processes` OS processes (runAppendWorkers) through
+ * the simulation, on a fresh table. Memoized per shape: rows that share a
+ * baseline divide by the same measurement.
+ */
+export function storeAppends(ctx: BenchContext, shape: AppendShape): Promise<AppendRun> {
+  const label = shapeLabel(shape);
+  return ctx.memo(`appends ${label}`, async () => {
+    const tableName = await freshTable(ctx.local.client, 'bench-append', shape.mode);
+    ctx.sim.reset();
+    const run = await runAppendWorkers({
+      endpoint: ctx.sim.endpoint,
+      tableName,
+      processes: shape.processes,
+      writersPerProcess: shape.writers,
+      durationMs: ctx.durationMs,
+      expectedVersion: shape.expectedVersion ?? 'any',
+      storeOptions: { groupCommit: shape.groupCommit ?? true },
+      eventIdPrefix: randomUUID().slice(0, 8),
+    });
+    const stats = ctx.sim.stats();
+    const latencies = run.appends.map((a) => a.latencyMs).sort((a, b) => a - b);
+    const result: AppendRun = {
+      label,
+      perSecond: run.okPerSecond,
+      appends: run.appends.length,
+      failed: run.failed,
+      errors: run.errors,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      requests: stats.requests,
+      cancelledByConflict: stats.transactionsCancelledByConflict,
+    };
+    ctx.log(describeRun(result));
+    return result;
+  });
+}
+
+export function describeRun(run: AppendRun): string {
+  const requests = Object.entries(run.requests)
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ');
+  const errors = run.failed > 0 ? ` errors ${JSON.stringify(run.errors)}` : '';
+  return `${run.label}: ${formatNumber(run.perSecond)}/s, ${run.appends} appends, ${run.failed} failed${errors}, p50 ${formatNumber(run.p50)} ms, p99 ${formatNumber(run.p99)} ms; requests: ${requests}; cancelled by conflict ${run.cancelledByConflict}`;
+}
+
+/** DynamoDB Local compiles its hot paths on first use: one short run first, not reported. */
+export async function warmUp(ctx: BenchContext): Promise<void> {
+  await ctx.memo('warm-up', async () => {
+    const tableName = await freshTable(ctx.local.client, 'bench-warmup');
+    await runAppendWorkers({
+      endpoint: ctx.sim.endpoint,
+      tableName,
+      processes: 1,
+      writersPerProcess: 4,
+      durationMs: ctx.smoke ? 500 : 2000,
+      eventIdPrefix: randomUUID().slice(0, 8),
+    });
+  });
+}

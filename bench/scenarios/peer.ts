@@ -1,0 +1,64 @@
+import { storeAppends } from '../appends.js';
+import { formatNumber, ratio, type Scenario, uniqueName } from '../harness.js';
+import { createCastoreTable, runPeer } from '../peers/run-peer.js';
+
+const WRITERS = 64;
+
+/**
+ * A store without global order: Castore's DynamoDB single-table adapter (one
+ * conditional PutItem per event, version 1 of a new aggregate), 64 writers in
+ * one process, through the same simulation. Ours: 64 writers in one process,
+ * 1-event appends to new streams with expectedVersion 0 (the same condition:
+ * "this stream has no event yet"), reserved mode, group commit on.
+ */
+export const peer64: Scenario = {
+  name: 'peer-64',
+  uses: 'simulation',
+  title: `${WRITERS} writers in one process vs Castore's DynamoDB adapter (no global order), simulated service`,
+  async run(ctx) {
+    const tableName = uniqueName('bench-castore');
+    await createCastoreTable(ctx.local.client, tableName);
+    ctx.sim.reset();
+    const castore = await runPeer({
+      endpoint: ctx.sim.endpoint,
+      tableName,
+      writers: WRITERS,
+      durationMs: ctx.durationMs,
+      prefix: uniqueName('castore'),
+      load: { kind: 'castore' },
+    });
+    ctx.log(
+      `castore 1x${WRITERS}: ${formatNumber(castore.perSecond)}/s, ${castore.ops} events, ${castore.failed} failed, p50 ${formatNumber(castore.p50)} ms; requests ${JSON.stringify(ctx.sim.stats().requests)}`,
+    );
+    const ours = await storeAppends(ctx, {
+      mode: 'reserved',
+      processes: 1,
+      writers: WRITERS,
+      expectedVersion: 'exact',
+    });
+    const oursAny = await storeAppends(ctx, { mode: 'reserved', processes: 1, writers: WRITERS });
+    return [
+      { name: 'Castore events/s', value: castore.perSecond, unit: '/s' },
+      { name: 'our appends/s (expectedVersion 0)', value: ours.perSecond, unit: '/s' },
+      ratio(
+        'ours / Castore',
+        ours.perSecond,
+        castore.perSecond,
+        { op: '>=', value: 1.5 },
+        `${formatNumber(ours.perSecond)}/s over ${formatNumber(castore.perSecond)}/s`,
+      ),
+      { name: "our appends/s, expectedVersion 'any'", value: oursAny.perSecond, unit: '/s' },
+      {
+        name: "ours ('any') / Castore",
+        value: oursAny.perSecond / castore.perSecond,
+        unit: 'x',
+      },
+      {
+        name: 'failed: ours / Castore',
+        value: ours.failed,
+        unit: `/ ${castore.failed}`,
+        target: { op: '<=', value: 0 },
+      },
+    ];
+  },
+};
