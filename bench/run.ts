@@ -19,6 +19,7 @@ import { projectionLag } from './scenarios/projection-lag.js';
 import { rawTransaction } from './scenarios/raw-transaction.js';
 import { readStreamMemory } from './scenarios/read-stream-memory.js';
 import { readAllVsQuery, readStreamVsQuery } from './scenarios/reads.js';
+import { sequenced4x16, sequencedReadAll, sequencingLag } from './scenarios/sequenced.js';
 import { startup } from './scenarios/startup.js';
 
 const usage = `npm run bench [-- options]
@@ -38,8 +39,11 @@ const scenarios: Scenario[] = [
   groupCommit16,
   peer64,
   rawTransaction,
+  sequenced4x16,
   readStreamVsQuery,
   readAllVsQuery,
+  sequencedReadAll,
+  sequencingLag,
   aggregateSnapshot,
   readStreamMemory,
   projectionLag,

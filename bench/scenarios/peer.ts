@@ -37,6 +37,12 @@ export const peer64: Scenario = {
       expectedVersion: 'exact',
     });
     const oursAny = await storeAppends(ctx, { mode: 'reserved', processes: 1, writers: WRITERS });
+    const sequenced = await storeAppends(ctx, {
+      mode: 'sequenced',
+      processes: 1,
+      writers: WRITERS,
+      expectedVersion: 'exact',
+    });
     return [
       { name: 'Castore events/s', value: castore.perSecond, unit: '/s' },
       { name: 'our appends/s (expectedVersion 0)', value: ours.perSecond, unit: '/s' },
@@ -46,6 +52,13 @@ export const peer64: Scenario = {
         castore.perSecond,
         { op: '>=', value: 1.5 },
         `${formatNumber(ours.perSecond)}/s over ${formatNumber(castore.perSecond)}/s`,
+      ),
+      ratio(
+        'sequenced / Castore',
+        sequenced.perSecond,
+        castore.perSecond,
+        { op: '>=', value: 0.8 },
+        `${formatNumber(sequenced.perSecond)}/s over ${formatNumber(castore.perSecond)}/s`,
       ),
       { name: "our appends/s, expectedVersion 'any'", value: oursAny.perSecond, unit: '/s' },
       {

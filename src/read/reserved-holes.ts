@@ -1,11 +1,12 @@
-import { readEventsFrom, type StoredEvent } from '../append/idempotency.js';
 import { AllStreamLaggingError } from '../errors.js';
 import type { StoreLayout } from '../position/counter.js';
 import { readSlot, type Slot, writeAbortMarker } from '../position/slots.js';
+import type { RangeEntry } from '../position/strategy.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr } from '../table.js';
 import type { PositionedEvent } from '../types.js';
 import { itemAtOrBelow } from './all-index.js';
+import { readRanges } from './range-reads.js';
 
 /** Positions first..last, resolved together (one transaction's range, or one abort marker's). */
 export interface Range {
@@ -85,18 +86,21 @@ export async function fromSlot(
   if (slot.state === 'aborted') {
     return { kind: 'resolved', events: [], range, resumeAt: range.last + 1 };
   }
-  const reads = slot.entries.flatMap((entry) => {
+  const wanted = slot.entries.flatMap((entry): RangeEntry[] => {
     const lo = Math.max(from, entry.firstPosition);
     const hi = Math.min(range.last, entry.firstPosition + entry.count - 1);
     if (lo > hi) return [];
-    const version = entry.fromVersion + (lo - entry.firstPosition);
-    const place = (stored: StoredEvent): PositionedEvent => {
-      const { appendIndex: _i, appendCount: _c, ...event } = stored;
-      return { ...event, position: entry.firstPosition + (event.version - entry.fromVersion) };
-    };
-    return [readEventsFrom(ctx, entry.streamId, version, hi - lo + 1).then((s) => s.map(place))];
+    const skipped = lo - entry.firstPosition;
+    return [
+      {
+        streamId: entry.streamId,
+        fromVersion: entry.fromVersion + skipped,
+        count: hi - lo + 1,
+        firstPosition: lo,
+      },
+    ];
   });
-  const events = (await Promise.all(reads)).flat().sort((a, b) => a.position - b.position);
+  const events = await readRanges(ctx, wanted);
   return { kind: 'resolved', events, range, resumeAt: range.last + 1 };
 }
 
