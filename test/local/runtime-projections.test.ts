@@ -5,6 +5,7 @@ import { aggregates } from '../../examples/bank-account/src/aggregates.js';
 import { projections } from '../../examples/bank-account/src/projections.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 import { testClient, testEndpoint, uniqueName } from '../support/dynamodb.js';
+import { eventually } from '../support/stream-events.js';
 
 // The whole local system: HTTP append -> DynamoDB Local stream -> poller ->
 // projector handler -> read-model table -> GET /projections.
@@ -31,16 +32,6 @@ afterAll(async () => {
   client.destroy();
 });
 
-async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`nothing after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('local runtime with stream processing', () => {
   it('serves the account-balances document built from events appended over HTTP', async () => {
     // Prepare
@@ -61,12 +52,12 @@ describe('local runtime with stream processing', () => {
         ],
       }),
     });
-    const document = await until(async () => {
+    const document = await eventually(async () => {
       const response = await fetch(url);
       if (response.status !== 200) return undefined;
       const body = (await response.json()) as { state: { lastVersion: number } };
       return body.state.lastVersion === 3 ? body : undefined;
-    });
+    }, 20_000);
 
     // Assess
     expect(appended.status).toBe(201);

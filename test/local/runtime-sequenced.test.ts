@@ -5,6 +5,7 @@ import { aggregates } from '../../examples/bank-account/src/aggregates.js';
 import { projections } from '../../examples/bank-account/src/projections.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 import { testClient, testEndpoint, uniqueName } from '../support/dynamodb.js';
+import { eventually } from '../support/stream-events.js';
 
 // `npm start` in sequenced mode (POSITION_MODE=sequenced): the poller runs the
 // sequencer on the heads' stream records, as the CDK construct's Lambda does.
@@ -32,16 +33,6 @@ afterAll(async () => {
   client.destroy();
 });
 
-async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`nothing after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('local runtime in sequenced mode', () => {
   it('answers an append without positions, then $all shows it placed, and the projection builds', async () => {
     // Prepare
@@ -59,17 +50,17 @@ describe('local runtime in sequenced mode', () => {
       }),
     });
     const appended = await response.json();
-    const placed = await until(async () => {
+    const placed = await eventually(async () => {
       const page = (await (await fetch(`${runtime.url}/events`)).json()) as {
         events: { streamId: string; position: number }[];
       };
       const mine = page.events.filter((e) => e.streamId === `account-${id}`);
       return mine.length === 2 ? mine : undefined;
-    });
-    const document = await until(async () => {
+    }, 20_000);
+    const document = await eventually(async () => {
       const answer = await fetch(`${runtime.url}/projections/account-balances/${id}`);
       return answer.status === 200 ? answer.json() : undefined;
-    });
+    }, 20_000);
 
     // Assess
     expect(response.status).toBe(201);
