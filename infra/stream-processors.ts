@@ -11,6 +11,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type StreamConsumerName, StreamFilters } from '../src/stream-filters.js';
+import { Acknowledged, acknowledge } from './acknowledgments.js';
 import {
   createEventStoreFunction,
   defaultTimeouts,
@@ -75,6 +76,7 @@ export class StreamProcessor extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+    acknowledge(this.deadLetterQueue, Acknowledged.dlqWithoutDlq, Acknowledged.dlqWithoutRedrive);
     this.function.addEventSource(
       new DynamoEventSource(props.table, {
         ...defaultEventSource,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type AppProps, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
@@ -51,12 +51,17 @@ const cdkJsonContext = (
   }
 ).context;
 
-export function testApp(options: { bundle?: boolean } = {}): App {
-  return new App({
+/** The props of a test app: cdk.json's context, bundling only when asked. */
+export function testAppContext(options: { bundle?: boolean } = {}): AppProps {
+  return {
     context: { ...cdkJsonContext, [BUNDLING_STACKS]: options.bundle ? ['**'] : [] },
     // CDK's built-in template linter costs seconds per synth; `npm run synth` runs it.
     builtinCloudFormationValidation: false,
-  });
+  };
+}
+
+export function testApp(options: { bundle?: boolean } = {}): App {
+  return new App(testAppContext(options));
 }
 
 export function synthesize(options: SynthesizeOptions = {}): Synthesized {
