@@ -14,6 +14,12 @@ export const Acknowledged = {
     reason:
       'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords take no resource ARN. A stream consumer also needs dynamodb:ListStreams, which takes none either.',
   },
+  /** A pipe's role: reading the events stream. */
+  listStreamsWildcard: {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Reading a DynamoDB stream needs dynamodb:ListStreams, which takes no resource ARN; every other stream action is on the events table stream only.',
+  },
   /** Every function: no asynchronous invocations to lose. */
   lambdaDlq: {
     id: 'Serverless-LambdaDLQ',

@@ -12,6 +12,8 @@ import type { PositionMode } from '../src/types.js';
 import { EventStoreAlarms } from './alarms.js';
 import { type ApiOverrides, EventStoreApi } from './api.js';
 import { appModuleAliases } from './app-modules.js';
+import { EventBusFanOut, type EventBusFanOutOptions } from './event-bus-fan-out.js';
+import { EventConsumer, type EventConsumerOptions } from './event-consumer.js';
 import { defaultLogRetention, type FunctionOverrides } from './node-function.js';
 import { lambdaEntries } from './paths.js';
 import { type EventSourceOverrides, StreamProcessor } from './stream-processors.js';
@@ -82,6 +84,8 @@ export class EventStoreConstruct extends Construct {
   /** Present in sequenced mode: places appends in `$all` from the heads' stream records. */
   readonly sequencer: StreamProcessor | undefined;
   readonly alarms: EventStoreAlarms;
+  readonly #environment: Record<string, string>;
+  readonly #logRetention: RetentionDays;
 
   constructor(scope: Construct, id: string, props: EventStoreConstructProps = {}) {
     super(scope, id);
@@ -94,12 +98,14 @@ export class EventStoreConstruct extends Construct {
       ...(props.snapshotTable && { snapshotTable: props.snapshotTable }),
       ...(props.readModelTable && { readModelTable: props.readModelTable }),
     });
-    const environment = {
+    const environment: Record<string, string> = {
       [EnvVar.eventsTable]: this.eventsTable.tableName,
       [EnvVar.snapshotTable]: this.snapshotTable.tableName,
       [EnvVar.readModelTable]: this.readModelTable.tableName,
       ...(props.positionMode && { [EnvVar.positionMode]: props.positionMode }),
     };
+    this.#environment = environment;
+    this.#logRetention = logRetention;
 
     this.api = new EventStoreApi(this, 'Api', {
       tables: this.tables,
@@ -205,6 +211,42 @@ export class EventStoreConstruct extends Construct {
       ['Sequencer', this.sequencer],
     ];
     return all.filter((entry): entry is [string, StreamProcessor] => entry[1] !== undefined);
+  }
+
+  /**
+   * An app's own Lambda on the events stream: event INSERTs filtered by
+   * `eventTypes`/`streamPrefixes` (the SDK's `streamEventFilter`), partial
+   * batch responses, bisect on error, bounded retries, its own DLQ, and the
+   * alarms of the store's processors (errors, throttles, iterator age, DLQ).
+   * The function is told the table names; `grantRead` it to read the store.
+   */
+  addConsumer(id: string, options: EventConsumerOptions): EventConsumer {
+    const consumer = new EventConsumer(this, id, {
+      ...options,
+      table: this.eventsTable,
+      environment: this.#environment,
+      logRetention: this.#logRetention,
+    });
+    this.alarms.watchFunction(id, consumer.function);
+    this.alarms.watchStreamConsumer(id, consumer.function);
+    this.alarms.watchDeadLetterQueue(id, consumer.deadLetterQueue);
+    return consumer;
+  }
+
+  /**
+   * An EventBridge pipe from the events stream to `eventBus`, with the same
+   * filter as `addConsumer`: any number of rules read the events through one
+   * reader of the stream. Alarms on failed executions and on its DLQ.
+   */
+  addEventBusFanOut(id: string, options: EventBusFanOutOptions): EventBusFanOut {
+    const fanOut = new EventBusFanOut(this, id, { ...options, table: this.eventsTable });
+    this.alarms.watchMetric(
+      `${id}ExecutionsFailed`,
+      fanOut.metricExecutionFailed(),
+      `${id}: pipe executions failed (retried, then sent to its DLQ)`,
+    );
+    this.alarms.watchDeadLetterQueue(id, fanOut.deadLetterQueue);
+    return fanOut;
   }
 
   get eventsTable(): Table {

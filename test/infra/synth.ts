@@ -16,6 +16,13 @@ export const exampleModules = {
   aggregates: join(repoRoot, 'examples/bank-account/src/aggregates.ts'),
 } as const;
 
+/** An app's consumer entry and the filter the consumer tests give it. */
+export const consumerEntry = join(repoRoot, 'test/infra/fixtures/consumer.ts');
+export const consumerFilter = {
+  eventTypes: ['Deposited', 'Withdrawn'],
+  streamPrefixes: ['account-'],
+} as const;
+
 type EventStoreProps = EventStoreConstructProps;
 type EventStore = EventStoreConstruct;
 
