@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, type AppProps, type CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type AppProps, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
@@ -92,6 +92,7 @@ export function synthesize(options: SynthesizeOptions = {}): Synthesized {
 }
 
 export function logicalId(construct: IConstruct): string {
+  if (CfnElement.isCfnElement(construct)) return Stack.of(construct).getLogicalId(construct);
   const child = construct.node.defaultChild as CfnElement | undefined;
   if (!child) throw new Error(`${construct.node.path} has no CloudFormation resource`);
   return Stack.of(construct).getLogicalId(child);
