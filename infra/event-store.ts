@@ -4,7 +4,7 @@ import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EnvVar } from '../src/table.js';
@@ -16,6 +16,7 @@ import { EventBusFanOut, type EventBusFanOutOptions } from './event-bus-fan-out.
 import { EventConsumer, type EventConsumerOptions } from './event-consumer.js';
 import { defaultLogRetention, type FunctionOverrides } from './node-function.js';
 import { lambdaEntries } from './paths.js';
+import { EventStoreSdkLayer } from './sdk-layer.js';
 import { type EventSourceOverrides, StreamProcessor } from './stream-processors.js';
 import { EventStoreTables, type TableOverrides } from './tables.js';
 
@@ -86,6 +87,7 @@ export class EventStoreConstruct extends Construct {
   readonly alarms: EventStoreAlarms;
   readonly #environment: Record<string, string>;
   readonly #logRetention: RetentionDays;
+  #sdkLayer: EventStoreSdkLayer | undefined;
 
   constructor(scope: Construct, id: string, props: EventStoreConstructProps = {}) {
     super(scope, id);
@@ -247,6 +249,16 @@ export class EventStoreConstruct extends Construct {
     );
     this.alarms.watchDeadLetterQueue(id, fanOut.deadLetterQueue);
     return fanOut;
+  }
+
+  /**
+   * The SDK as a Lambda layer (`import { EventStore } from 'dynamo-event-store'`
+   * in a function that marks it external), created on first use: a store
+   * whose app never asks for it uploads no layer.
+   */
+  get sdkLayer(): LayerVersion {
+    this.#sdkLayer ??= new EventStoreSdkLayer(this, 'SdkLayer');
+    return this.#sdkLayer.layer;
   }
 
   get eventsTable(): Table {

@@ -29,7 +29,7 @@ export interface EventStoreFunctionProps {
  * An ESM bundle needs a `require` for the CommonJS dependencies esbuild
  * inlines (some AWS SDK transitive packages still call `require('node:…')`).
  */
-const esmRequireShim =
+export const esmRequireShim =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /** The newest Node runtime Lambda offers in the aws-cdk-lib this package is tested with. */

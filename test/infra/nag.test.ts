@@ -70,10 +70,11 @@ describe('EventStore construct under cdk-nag (AwsSolutions, Serverless)', () => 
     expect(nagFindings({ ...exampleModules, positionMode: 'sequenced' })).toEqual([]);
   });
 
-  it("has no unacknowledged finding with an app's consumer and an event-bus fan-out", () => {
+  it("has no unacknowledged finding with an app's consumer, an event-bus fan-out and the SDK layer", () => {
     const findings = nagFindings(exampleModules, (stack, eventStore) => {
       eventStore.addConsumer('Reader', { entry: consumerEntry, ...consumerFilter });
       eventStore.addEventBusFanOut('ToBus', { eventBus: new EventBus(stack, 'Bus') });
+      void eventStore.sdkLayer;
     });
 
     expect(findings).toEqual([]);
