@@ -105,7 +105,8 @@ export function createEventStoreFunction(
     },
   });
   acknowledge(fn, Acknowledged.lambdaDlq);
-  acknowledge(role, Acknowledged.xrayWildcard);
+  // A role the caller passed is theirs: acknowledging on it could hide their own wildcards.
+  if (!overrides.role) acknowledge(role, Acknowledged.xrayWildcard);
   return fn;
 }
 
