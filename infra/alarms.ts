@@ -47,38 +47,19 @@ const period = Duration.minutes(5);
 export class EventStoreAlarms extends Construct {
   readonly alarms: Alarm[] = [];
   readonly #actions: readonly IAlarmAction[];
+  readonly #iteratorAge: Duration;
 
   constructor(scope: Construct, id: string, props: EventStoreAlarmsProps) {
     super(scope, id);
     this.#actions = props.actions ?? [];
-    const iteratorAge = props.iteratorAgeThreshold ?? Duration.minutes(5);
 
-    for (const [name, fn] of Object.entries(props.functions)) {
-      this.#alarm(`${name}Errors`, fn.metricErrors({ period, statistic: 'Sum' }), 1, {
-        description: `${name}: invocations failed`,
-      });
-      this.#alarm(`${name}Throttles`, fn.metricThrottles({ period, statistic: 'Sum' }), 1, {
-        description: `${name}: invocations throttled (concurrency limit)`,
-      });
-    }
+    this.#iteratorAge = props.iteratorAgeThreshold ?? Duration.minutes(5);
+    for (const [name, fn] of Object.entries(props.functions)) this.watchFunction(name, fn);
     for (const [name, fn] of Object.entries(props.streamConsumers)) {
-      const metric = fn.metric('IteratorAge', {
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      });
-      this.#alarm(`${name}IteratorAge`, metric, iteratorAge.toMilliseconds(), {
-        description: `${name}: the oldest unprocessed stream record is over ${iteratorAge.toHumanString()} old`,
-        evaluationPeriods: 5,
-      });
+      this.watchStreamConsumer(name, fn);
     }
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      const metric = queue.metricApproximateNumberOfMessagesVisible({
-        period,
-        statistic: 'Maximum',
-      });
-      this.#alarm(`${name}DeadLetters`, metric, 1, {
-        description: `${name}: stream batches were given up on; see the DLQ (records stay in the stream for 24 h)`,
-      });
+      this.watchDeadLetterQueue(name, queue);
     }
     for (const [name, table] of Object.entries(props.tables)) {
       const metric = table.metricThrottledRequestsForOperations({
@@ -89,6 +70,44 @@ export class EventStoreAlarms extends Construct {
         description: `${name} table: requests throttled by DynamoDB`,
       });
     }
+  }
+
+  /** Errors and throttles. */
+  watchFunction(name: string, fn: IFunction): void {
+    this.#alarm(`${name}Errors`, fn.metricErrors({ period, statistic: 'Sum' }), 1, {
+      description: `${name}: invocations failed`,
+    });
+    this.#alarm(`${name}Throttles`, fn.metricThrottles({ period, statistic: 'Sum' }), 1, {
+      description: `${name}: invocations throttled (concurrency limit)`,
+    });
+  }
+
+  /** Iterator age: how far the function lags behind the stream. */
+  watchStreamConsumer(name: string, fn: IFunction): void {
+    const metric = fn.metric('IteratorAge', {
+      period: Duration.minutes(1),
+      statistic: 'Maximum',
+    });
+    this.#alarm(`${name}IteratorAge`, metric, this.#iteratorAge.toMilliseconds(), {
+      description: `${name}: the oldest unprocessed stream record is over ${this.#iteratorAge.toHumanString()} old`,
+      evaluationPeriods: 5,
+    });
+  }
+
+  /** Any message: a batch was given up on. */
+  watchDeadLetterQueue(name: string, queue: IQueue): void {
+    const metric = queue.metricApproximateNumberOfMessagesVisible({
+      period,
+      statistic: 'Maximum',
+    });
+    this.#alarm(`${name}DeadLetters`, metric, 1, {
+      description: `${name}: stream batches were given up on; see the DLQ (records stay in the stream for 24 h)`,
+    });
+  }
+
+  /** Anything at or above the threshold in one period. */
+  watchMetric(id: string, metric: IMetric, description: string): void {
+    this.#alarm(id, metric, 1, { description });
   }
 
   #alarm(

@@ -4,7 +4,7 @@ import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EnvVar } from '../src/table.js';
@@ -12,8 +12,11 @@ import type { PositionMode } from '../src/types.js';
 import { EventStoreAlarms } from './alarms.js';
 import { type ApiOverrides, EventStoreApi } from './api.js';
 import { appModuleAliases } from './app-modules.js';
+import { EventBusFanOut, type EventBusFanOutOptions } from './event-bus-fan-out.js';
+import { EventConsumer, type EventConsumerOptions } from './event-consumer.js';
 import { defaultLogRetention, type FunctionOverrides } from './node-function.js';
 import { lambdaEntries } from './paths.js';
+import { EventStoreSdkLayer } from './sdk-layer.js';
 import { type EventSourceOverrides, StreamProcessor } from './stream-processors.js';
 import { EventStoreTables, type TableOverrides } from './tables.js';
 
@@ -82,6 +85,9 @@ export class EventStoreConstruct extends Construct {
   /** Present in sequenced mode: places appends in `$all` from the heads' stream records. */
   readonly sequencer: StreamProcessor | undefined;
   readonly alarms: EventStoreAlarms;
+  readonly #environment: Record<string, string>;
+  readonly #logRetention: RetentionDays;
+  #sdkLayer: EventStoreSdkLayer | undefined;
 
   constructor(scope: Construct, id: string, props: EventStoreConstructProps = {}) {
     super(scope, id);
@@ -94,12 +100,14 @@ export class EventStoreConstruct extends Construct {
       ...(props.snapshotTable && { snapshotTable: props.snapshotTable }),
       ...(props.readModelTable && { readModelTable: props.readModelTable }),
     });
-    const environment = {
+    const environment: Record<string, string> = {
       [EnvVar.eventsTable]: this.eventsTable.tableName,
       [EnvVar.snapshotTable]: this.snapshotTable.tableName,
       [EnvVar.readModelTable]: this.readModelTable.tableName,
       ...(props.positionMode && { [EnvVar.positionMode]: props.positionMode }),
     };
+    this.#environment = environment;
+    this.#logRetention = logRetention;
 
     this.api = new EventStoreApi(this, 'Api', {
       tables: this.tables,
@@ -205,6 +213,52 @@ export class EventStoreConstruct extends Construct {
       ['Sequencer', this.sequencer],
     ];
     return all.filter((entry): entry is [string, StreamProcessor] => entry[1] !== undefined);
+  }
+
+  /**
+   * An app's own Lambda on the events stream: event INSERTs filtered by
+   * `eventTypes`/`streamPrefixes` (the SDK's `streamEventFilter`), partial
+   * batch responses, bisect on error, bounded retries, its own DLQ, and the
+   * alarms of the store's processors (errors, throttles, iterator age, DLQ).
+   * The function is told the table names; `grantRead` it to read the store.
+   */
+  addConsumer(id: string, options: EventConsumerOptions): EventConsumer {
+    const consumer = new EventConsumer(this, id, {
+      ...options,
+      table: this.eventsTable,
+      environment: this.#environment,
+      logRetention: this.#logRetention,
+    });
+    this.alarms.watchFunction(id, consumer.function);
+    this.alarms.watchStreamConsumer(id, consumer.function);
+    this.alarms.watchDeadLetterQueue(id, consumer.deadLetterQueue);
+    return consumer;
+  }
+
+  /**
+   * An EventBridge pipe from the events stream to `eventBus`, with the same
+   * filter as `addConsumer`: any number of rules read the events through one
+   * reader of the stream. Alarms on failed executions and on its DLQ.
+   */
+  addEventBusFanOut(id: string, options: EventBusFanOutOptions): EventBusFanOut {
+    const fanOut = new EventBusFanOut(this, id, { ...options, table: this.eventsTable });
+    this.alarms.watchMetric(
+      `${id}ExecutionsFailed`,
+      fanOut.metricExecutionFailed(),
+      `${id}: pipe executions failed (retried, then sent to its DLQ)`,
+    );
+    this.alarms.watchDeadLetterQueue(id, fanOut.deadLetterQueue);
+    return fanOut;
+  }
+
+  /**
+   * The SDK as a Lambda layer (`import { EventStore } from 'dynamo-event-store'`
+   * in a function that marks it external), created on first use: a store
+   * whose app never asks for it uploads no layer.
+   */
+  get sdkLayer(): LayerVersion {
+    this.#sdkLayer ??= new EventStoreSdkLayer(this, 'SdkLayer');
+    return this.#sdkLayer.layer;
   }
 
   get eventsTable(): Table {

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
   NodejsFunction,
   type NodejsFunctionProps,
@@ -7,6 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { Acknowledged, acknowledge } from './acknowledgments.js';
 import { runsFromSource, sourceCondition } from './paths.js';
 
 /** Overrides for one function; `bundling` and `environment` merge into the defaults. */
@@ -27,13 +29,18 @@ export interface EventStoreFunctionProps {
  * An ESM bundle needs a `require` for the CommonJS dependencies esbuild
  * inlines (some AWS SDK transitive packages still call `require('node:…')`).
  */
-const esmRequireShim =
+export const esmRequireShim =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+/** The newest Node runtime Lambda offers in the aws-cdk-lib this package is tested with. */
+export const nodeRuntime = Runtime.NODEJS_24_X;
+
 /**
- * Node 22 on ARM64 (about 20% cheaper per GB-second than x86_64, and nothing
+ * Node 24 on ARM64 (about 20% cheaper per GB-second than x86_64, and nothing
  * here is architecture-specific), bundled locally by esbuild, ESM, with
- * source maps that Node applies to stack traces.
+ * source maps that Node applies to stack traces; X-Ray active tracing; a role
+ * of its own that may write its own log group only (not the AWS managed
+ * AWSLambdaBasicExecutionRole, which allows every log group).
  */
 export function createEventStoreFunction(
   scope: Construct,
@@ -41,19 +48,36 @@ export function createEventStoreFunction(
   props: EventStoreFunctionProps,
 ): NodejsFunction {
   const { overrides = {} } = props;
-  const logGroup = new LogGroup(scope, `${id}Logs`, {
-    retention: props.logRetention,
-    // The tables are what must outlive the stack; logs are not worth a manual cleanup.
-    removalPolicy: RemovalPolicy.DESTROY,
-  });
-  return new NodejsFunction(scope, id, {
-    runtime: Runtime.NODEJS_22_X,
+  const logGroup =
+    overrides.logGroup ??
+    new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      // The tables are what must outlive the stack; logs are not worth a manual cleanup.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  const role =
+    overrides.role ??
+    new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    });
+  if (!overrides.role) {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupRef.logGroupArn],
+      }),
+    );
+  }
+  const fn = new NodejsFunction(scope, id, {
+    runtime: nodeRuntime,
     architecture: Architecture.ARM_64,
     handler: 'handler',
     timeout: props.timeout,
     memorySize: props.memorySize,
-    logGroup,
+    tracing: Tracing.ACTIVE,
     ...overrides,
+    logGroup,
+    role,
     entry: props.entry,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
@@ -62,7 +86,7 @@ export function createEventStoreFunction(
     },
     bundling: {
       format: OutputFormat.ESM,
-      target: 'node22',
+      target: 'node24',
       mainFields: ['module', 'main'],
       banner: esmRequireShim,
       minify: true,
@@ -80,6 +104,10 @@ export function createEventStoreFunction(
       },
     },
   });
+  acknowledge(fn, Acknowledged.lambdaDlq);
+  // A role the caller passed is theirs: acknowledging on it could hide their own wildcards.
+  if (!overrides.role) acknowledge(role, Acknowledged.xrayWildcard);
+  return fn;
 }
 
 function esbuildArgsFor(

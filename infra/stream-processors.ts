@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import {
   DynamoEventSource,
   type DynamoEventSourceProps,
@@ -10,7 +10,12 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type StreamConsumerName, StreamFilters } from '../src/stream-filters.js';
+import {
+  type FilterPattern,
+  type StreamConsumerName,
+  StreamFilters,
+} from '../src/stream-filters.js';
+import { Acknowledged, acknowledge } from './acknowledgments.js';
 import {
   createEventStoreFunction,
   defaultTimeouts,
@@ -49,10 +54,50 @@ export const defaultEventSource = {
 } as const satisfies Partial<DynamoEventSourceProps>;
 
 /**
- * One consumer of the events table's stream: a function, its event source
- * mapping (event INSERTs only, partial batch responses) and its own DLQ, so a
- * message in it says which consumer failed. Grants are the caller's: the two
- * consumers need different ones.
+ * Where a stream reader's given-up batches go: batch coordinates (shard,
+ * sequence numbers), not the records, kept 14 days.
+ */
+export function createStreamDeadLetterQueue(scope: Construct): Queue {
+  const queue = new Queue(scope, 'DeadLetters', {
+    retentionPeriod: Duration.days(14),
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+  acknowledge(queue, Acknowledged.dlqWithoutDlq, Acknowledged.dlqWithoutRedrive);
+  return queue;
+}
+
+export interface StreamSourceProps {
+  readonly table: ITable;
+  /** Lambda event-filtering patterns (from `src/stream-filters.ts`); a record passes when any matches. */
+  readonly filters: readonly FilterPattern[];
+  readonly eventSource?: EventSourceOverrides | undefined;
+}
+
+/**
+ * Puts a function on the events table's stream the way every consumer of the
+ * store is put there: filtered, partial batch responses, bounded retries, and
+ * a dead-letter queue of its own (created in `scope`, returned) so a message
+ * in it says which consumer failed.
+ */
+export function addStreamSource(scope: Construct, fn: IFunction, props: StreamSourceProps): Queue {
+  const deadLetterQueue = createStreamDeadLetterQueue(scope);
+  fn.addEventSource(
+    new DynamoEventSource(props.table, {
+      ...defaultEventSource,
+      ...props.eventSource,
+      filters: props.filters.map((pattern) => FilterCriteria.filter(pattern)),
+      reportBatchItemFailures: true,
+      onFailure: new SqsDlq(deadLetterQueue),
+    }),
+  );
+  return deadLetterQueue;
+}
+
+/**
+ * One of the store's own consumers of the events table's stream: a function
+ * bundled from the package's entry, on the stream through `addStreamSource`.
+ * Grants are the caller's: the consumers need different ones.
  */
 export class StreamProcessor extends Construct {
   readonly function: NodejsFunction;
@@ -69,20 +114,10 @@ export class StreamProcessor extends Construct {
       logRetention: props.logRetention,
       overrides: props.function,
     });
-    // A stream DLQ receives batch coordinates (shard, sequence numbers), not the records.
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    this.deadLetterQueue = addStreamSource(this, this.function, {
+      table: props.table,
+      filters: StreamFilters[props.consumer],
+      eventSource: props.eventSource,
     });
-    this.function.addEventSource(
-      new DynamoEventSource(props.table, {
-        ...defaultEventSource,
-        ...props.eventSource,
-        filters: StreamFilters[props.consumer].map((pattern) => FilterCriteria.filter(pattern)),
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.deadLetterQueue),
-      }),
-    );
   }
 }

@@ -6,6 +6,7 @@ import { Sequencer } from '../src/position/sequencer.js';
 import type { ProjectionDefinition } from '../src/projections/define.js';
 import { ProjectionStore } from '../src/projections/projection-store.js';
 import { Projector } from '../src/projections/projector.js';
+import type { RecordedEvent } from '../src/types.js';
 import { type ApiHandler, apiHandlerWith } from './api/create-api-handler.js';
 import { createApiLogger, createApiMetrics } from './api/observability.js';
 import {
@@ -16,6 +17,7 @@ import {
   snapshotterConfigFromEnv,
   storeTablesOf,
 } from './config.js';
+import { eventHandlerWith } from './stream/event-handler.js';
 import type { StreamHandler } from './stream/partial-batch.js';
 import { projectorHandlerWith } from './stream/projector-handler.js';
 import { sequencerHandlerWith } from './stream/sequencer-handler.js';
@@ -109,6 +111,26 @@ export function createSequencerHandler(options: HandlerEnvironment = {}): Stream
   return sequencerHandlerWith({
     sequencer: Sequencer.for({ tableName: config.eventsTable, client }),
     logger: new Logger({ serviceName: 'sequencer' }),
+  });
+}
+
+export interface EventHandlerOptions {
+  /**
+   * Called once per event, in stream order; throw to fail the event: Lambda
+   * retries the batch from it (then bisects, then gives up to the consumer's
+   * DLQ), so make it idempotent (`event.eventId` is unique).
+   */
+  readonly handle: (event: RecordedEvent) => Promise<void> | void;
+}
+
+/**
+ * An app's own consumer of the events stream, as deployed by
+ * `EventStoreConstruct.addConsumer`: `export const handler = createEventHandler({ handle })`.
+ */
+export function createEventHandler(options: EventHandlerOptions): StreamHandler {
+  return eventHandlerWith({
+    handle: options.handle,
+    logger: new Logger({ serviceName: 'event-consumer' }),
   });
 }
 

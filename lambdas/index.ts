@@ -13,9 +13,11 @@ export type { ApiResult } from './api/responses.js';
 export {
   type ApiHandlerOptions,
   createApiHandler,
+  createEventHandler,
   createProjectorHandler,
   createSequencerHandler,
   createSnapshotterHandler,
+  type EventHandlerOptions,
   type HandlerEnvironment,
   type ProjectorHandlerOptions,
   type SnapshotterHandlerOptions,

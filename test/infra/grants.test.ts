@@ -23,7 +23,7 @@ describe('EventStore grants for other functions', () => {
     synth = synthesize({
       extend: (stack, eventStore) => {
         const props = {
-          runtime: Runtime.NODEJS_22_X,
+          runtime: Runtime.NODEJS_24_X,
           handler: 'index.handler',
           code: Code.fromInline('export const handler = async () => {};'),
         };

@@ -6,6 +6,7 @@ import {
   actionsOf,
   allStatements,
   logicalId,
+  resourceName,
   type Synthesized,
   sorted,
   statementsOf,
@@ -44,6 +45,24 @@ describe('EventStore IAM', () => {
     expect(
       actions.filter((a) => a === '*' || (a.startsWith('dynamodb:') && a.includes('*'))),
     ).toEqual([]);
+  });
+
+  it("gives each function a role with no managed policy, writing only its own log group's logs", () => {
+    const functions = [
+      synth.eventStore.api.function,
+      synth.projector.function,
+      synth.snapshotter.function,
+    ];
+    for (const fn of functions) {
+      if (!fn.role) throw new Error(`${fn.node.path} has no role`);
+      const role = synth.template.toJSON().Resources[logicalId(fn.role)];
+      const logs = statementsOf(synth.template, fn).filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('logs:')),
+      );
+
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(logs.map((s) => resourceName(s.Resource))).toEqual([`${logicalId(fn.logGroup)}.Arn`]);
+    }
   });
 
   it('grants no Scan, DeleteItem, BatchWriteItem or PartiQL on any table', () => {

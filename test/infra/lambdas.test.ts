@@ -28,10 +28,11 @@ describe('EventStore Lambda functions (bundled with esbuild)', () => {
     synth.template.resourceCountIs('AWS::Lambda::Function', 3);
   });
 
-  it.each(names)('runs %s on Node.js 22, ARM64', (name) => {
+  it.each(names)('runs %s on Node.js 24 (the newest Lambda runtime), ARM64, traced', (name) => {
     expect(functions[name].Properties).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
     });
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type AppProps, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
@@ -14,6 +14,13 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const exampleModules = {
   projections: join(repoRoot, 'examples/bank-account/src/projections.ts'),
   aggregates: join(repoRoot, 'examples/bank-account/src/aggregates.ts'),
+} as const;
+
+/** An app's consumer entry and the filter the consumer tests give it. */
+export const consumerEntry = join(repoRoot, 'test/infra/fixtures/consumer.ts');
+export const consumerFilter = {
+  eventTypes: ['Deposited', 'Withdrawn'],
+  streamPrefixes: ['account-'],
 } as const;
 
 type EventStoreProps = EventStoreConstructProps;
@@ -51,12 +58,17 @@ const cdkJsonContext = (
   }
 ).context;
 
-export function testApp(options: { bundle?: boolean } = {}): App {
-  return new App({
+/** The props of a test app: cdk.json's context, bundling only when asked. */
+export function testAppContext(options: { bundle?: boolean } = {}): AppProps {
+  return {
     context: { ...cdkJsonContext, [BUNDLING_STACKS]: options.bundle ? ['**'] : [] },
     // CDK's built-in template linter costs seconds per synth; `npm run synth` runs it.
     builtinCloudFormationValidation: false,
-  });
+  };
+}
+
+export function testApp(options: { bundle?: boolean } = {}): App {
+  return new App(testAppContext(options));
 }
 
 export function synthesize(options: SynthesizeOptions = {}): Synthesized {
@@ -80,6 +92,7 @@ export function synthesize(options: SynthesizeOptions = {}): Synthesized {
 }
 
 export function logicalId(construct: IConstruct): string {
+  if (CfnElement.isCfnElement(construct)) return Stack.of(construct).getLogicalId(construct);
   const child = construct.node.defaultChild as CfnElement | undefined;
   if (!child) throw new Error(`${construct.node.path} has no CloudFormation resource`);
   return Stack.of(construct).getLogicalId(child);
