@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { aggregates } from '../../examples/bank-account/src/aggregates.js';
+import { projections } from '../../examples/bank-account/src/projections.js';
 import { startLocalRuntime } from '../../local/runtime.js';
 import { EventStore } from '../../src/event-store.js';
 import { ProjectionStore } from '../../src/projections/projection-store.js';
@@ -22,6 +24,9 @@ export const projectionLag: Scenario = {
       eventsTable: `bench-lag-events-${randomUUID().slice(0, 8)}`,
       readModelTable: `bench-lag-readmodels-${randomUUID().slice(0, 8)}`,
       logLevel: 'SILENT',
+      // The example app's modules: since the library split, the runtime projects what it is given.
+      projections,
+      aggregates,
     });
     try {
       const store = new EventStore({ tableName: runtime.eventsTable, client: ctx.local.client });
