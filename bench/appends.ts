@@ -39,35 +39,41 @@ export const shapeLabel = (s: AppendShape): string =>
  */
 export function storeAppends(ctx: BenchContext, shape: AppendShape): Promise<AppendRun> {
   const label = shapeLabel(shape);
-  return ctx.memo(`appends ${label}`, async () => {
-    const tableName = await freshTable(ctx.local.client, 'bench-append', shape.mode);
-    ctx.sim.reset();
-    const run = await runAppendWorkers({
-      endpoint: ctx.sim.endpoint,
-      tableName,
-      processes: shape.processes,
-      writersPerProcess: shape.writers,
-      durationMs: ctx.durationMs,
-      expectedVersion: shape.expectedVersion ?? 'any',
-      storeOptions: { groupCommit: shape.groupCommit ?? true },
-      eventIdPrefix: randomUUID().slice(0, 8),
-    });
-    const stats = ctx.sim.stats();
-    const latencies = run.appends.map((a) => a.latencyMs).sort((a, b) => a - b);
-    const result: AppendRun = {
-      label,
-      perSecond: run.okPerSecond,
-      appends: run.appends.length,
-      failed: run.failed,
-      errors: run.errors,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      requests: stats.requests,
-      cancelledByConflict: stats.transactionsCancelledByConflict,
-    };
-    ctx.log(describeRun(result));
-    return result;
+  return ctx.memo(`appends ${label}`, () => ctx.fresh((own) => measureAppends(own, shape, label)));
+}
+
+async function measureAppends(
+  ctx: BenchContext,
+  shape: AppendShape,
+  label: string,
+): Promise<AppendRun> {
+  const tableName = await freshTable(ctx.local.client, 'bench-append', shape.mode);
+  ctx.sim.reset();
+  const run = await runAppendWorkers({
+    endpoint: ctx.sim.endpoint,
+    tableName,
+    processes: shape.processes,
+    writersPerProcess: shape.writers,
+    durationMs: ctx.durationMs,
+    expectedVersion: shape.expectedVersion ?? 'any',
+    storeOptions: { groupCommit: shape.groupCommit ?? true },
+    eventIdPrefix: randomUUID().slice(0, 8),
   });
+  const stats = ctx.sim.stats();
+  const latencies = run.appends.map((a) => a.latencyMs).sort((a, b) => a - b);
+  const result: AppendRun = {
+    label,
+    perSecond: run.okPerSecond,
+    appends: run.appends.length,
+    failed: run.failed,
+    errors: run.errors,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    requests: stats.requests,
+    cancelledByConflict: stats.transactionsCancelledByConflict,
+  };
+  ctx.log(describeRun(result));
+  return result;
 }
 
 export function describeRun(run: AppendRun): string {

@@ -32,6 +32,12 @@ export interface BenchContext {
   durationMs: number;
   /** A measurement shared by the scenarios of one run (a baseline several rows divide by). */
   memo<T>(key: string, measure: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `measure` on a DynamoDB Local and simulation of its own, warmed up
+   * first: a shared one slows down as runs pile up tables and leave retries
+   * behind, which made a figure depend on what ran before it.
+   */
+  fresh<T>(measure: (ctx: BenchContext) => Promise<T>): Promise<T>;
   log(line: string): void;
 }
 

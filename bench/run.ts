@@ -108,11 +108,10 @@ interface Backend {
 }
 
 /** A DynamoDB Local (in memory) with the simulation in front of it, and a context over them. */
-async function startBackend(): Promise<Backend> {
+async function startBackend(memos: Map<string, Promise<unknown>> = new Map()): Promise<Backend> {
   const local = await startDynamoDbLocal();
   const client = localClient(local.endpoint);
   const sim = await startServiceSimulation({ target: local.endpoint, latencyMs });
-  const memos = new Map<string, Promise<unknown>>();
   const ctx: BenchContext = {
     local: { endpoint: local.endpoint, client },
     sim,
@@ -121,6 +120,16 @@ async function startBackend(): Promise<Backend> {
     memo: <T>(key: string, measure: () => Promise<T>) => {
       if (!memos.has(key)) memos.set(key, measure());
       return memos.get(key) as Promise<T>;
+    },
+    fresh: async <T>(measure: (ctx: BenchContext) => Promise<T>): Promise<T> => {
+      // Its own memos: the warm-up is per backend; the caller memoizes the figure.
+      const backend = await startBackend();
+      try {
+        await warmUp(backend.ctx);
+        return await measure(backend.ctx);
+      } finally {
+        await backend.stop();
+      }
     },
     log: (line) => console.log(`    · ${line}`),
   };

@@ -16,20 +16,24 @@ export const peer64: Scenario = {
   uses: 'simulation',
   title: `${WRITERS} writers in one process vs Castore's DynamoDB adapter (no global order), simulated service`,
   async run(ctx) {
-    const tableName = uniqueName('bench-castore');
-    await createCastoreTable(ctx.local.client, tableName);
-    ctx.sim.reset();
-    const castore = await runPeer({
-      endpoint: ctx.sim.endpoint,
-      tableName,
-      writers: WRITERS,
-      durationMs: ctx.durationMs,
-      prefix: uniqueName('castore'),
-      load: { kind: 'castore' },
+    // On a DynamoDB Local of its own, as every append figure is (see BenchContext.fresh).
+    const castore = await ctx.fresh(async (own) => {
+      const tableName = uniqueName('bench-castore');
+      await createCastoreTable(own.local.client, tableName);
+      own.sim.reset();
+      const run = await runPeer({
+        endpoint: own.sim.endpoint,
+        tableName,
+        writers: WRITERS,
+        durationMs: own.durationMs,
+        prefix: uniqueName('castore'),
+        load: { kind: 'castore' },
+      });
+      own.log(
+        `castore 1x${WRITERS}: ${formatNumber(run.perSecond)}/s, ${run.ops} events, ${run.failed} failed, p50 ${formatNumber(run.p50)} ms; requests ${JSON.stringify(own.sim.stats().requests)}`,
+      );
+      return run;
     });
-    ctx.log(
-      `castore 1x${WRITERS}: ${formatNumber(castore.perSecond)}/s, ${castore.ops} events, ${castore.failed} failed, p50 ${formatNumber(castore.p50)} ms; requests ${JSON.stringify(ctx.sim.stats().requests)}`,
-    );
     const ours = await storeAppends(ctx, {
       mode: 'reserved',
       processes: 1,

@@ -54,9 +54,12 @@ export const sequenced4x16: Scenario = {
     '4 processes x 16 writers, distinct streams: sequenced vs strict and vs reserved (simulated service)',
   async run(ctx) {
     const shape = { processes: 4, writers: 16 } as const;
-    const strict = await storeAppends(ctx, { ...shape, mode: 'strict' });
-    const reserved = await storeAppends(ctx, { ...shape, mode: 'reserved' });
+    // Strict last: its cancellation storm keeps retrying past the run's end and
+    // slowed the DynamoDB Local the next run shares (sequenced measured 25/s
+    // right after it, 87-102/s on a fresh one).
     const sequenced = await storeAppends(ctx, { ...shape, mode: 'sequenced' });
+    const reserved = await storeAppends(ctx, { ...shape, mode: 'reserved' });
+    const strict = await storeAppends(ctx, { ...shape, mode: 'strict' });
     return [
       ratio(
         'sequenced / strict',
