@@ -17,7 +17,7 @@ export class AccountsApi extends Construct {
     super(scope, id);
     this.function = new NodejsFunction(this, 'Handler', {
       entry: fileURLToPath(new URL('../lambdas/accounts.ts', import.meta.url)),
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       timeout: Duration.seconds(15),
       bundling: {
