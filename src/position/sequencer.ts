@@ -7,7 +7,6 @@ import {
 import {
   DynamoDBDocumentClient,
   PutCommand,
-  QueryCommand,
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -22,6 +21,7 @@ import {
 } from '../errors.js';
 import { Attr, Keys } from '../table.js';
 import { counterKey, layoutOf, PositionMode, readCounterItem } from './counter.js';
+import { buildMark, readMarks } from './marks.js';
 import { readSlot, SlotState } from './slots.js';
 import type { RangeEntry, TransactItem } from './strategy.js';
 
@@ -170,26 +170,8 @@ export class Sequencer {
 
   /** The stream's last placed version: the end of its newest `SEQ#` range (0: none). */
   async #markOf(streamId: string): Promise<number> {
-    const page = await dynamoCall(`Query of the sequencing mark of '${streamId}'`, () =>
-      this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :seq)',
-          ExpressionAttributeNames: { '#pk': Attr.pk, '#sk': Attr.sk },
-          ExpressionAttributeValues: {
-            ':pk': Keys.streamPk(streamId),
-            ':seq': Keys.sequencedPrefix,
-          },
-          ScanIndexForward: false,
-          Limit: 1,
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    const item = page.Items?.[0];
-    if (!item) return 0;
-    const from = Number(String(item[Attr.sk]).slice(Keys.sequencedPrefix.length));
-    return from + Number(item[Attr.count]) - 1;
+    const [newest] = await readMarks(this.doc, this.tableName, streamId, { limit: 1 });
+    return newest ? newest.fromVersion + newest.count - 1 : 0;
   }
 
   async #commit(entries: readonly RangeEntry[], last: number): Promise<void> {
@@ -237,12 +219,7 @@ export class Sequencer {
           await this.doc.send(
             new PutCommand({
               TableName: this.tableName,
-              Item: {
-                [Attr.pk]: Keys.streamPk(entry.streamId),
-                [Attr.sk]: Keys.sequencedSk(entry.fromVersion),
-                [Attr.count]: entry.count,
-                [Attr.firstPosition]: entry.firstPosition,
-              },
+              Item: buildMark(entry),
               ConditionExpression: 'attribute_not_exists(#pk)',
               ExpressionAttributeNames: { '#pk': Attr.pk },
             }),
