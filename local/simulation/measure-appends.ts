@@ -13,6 +13,7 @@ const usage = `Usage: npx tsx local/simulation/measure-appends.ts [options]
   --warmup-ms 2000       one writer first, not reported (DynamoDB Local's JIT)
   --mode reserved        the position mode of each run's table (reserved | strict)
   --group-commit true    EventStore groupCommit (true | false)
+  --expected any         any (read the stream first) | exact (the version the writer knows, 0 for a new stream)
   --target <url>         a running DynamoDB Local (default: start one, in memory)`;
 
 /**
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<void> {
       target: { type: 'string' },
       mode: { type: 'string', default: 'reserved' },
       'group-commit': { type: 'string', default: 'true' },
+      expected: { type: 'string', default: 'any' },
       help: { type: 'boolean' },
     },
   });
@@ -61,6 +63,7 @@ async function main(argv: string[]): Promise<void> {
         writersPerProcess: writers,
         durationMs: shape === 'warmup' ? warmup : Number(values['duration-ms']),
         eventsPerAppend: Number(values.events),
+        expectedVersion: values.expected === 'exact' ? 'exact' : 'any',
         eventIdPrefix: randomUUID().slice(0, 8),
         storeOptions: { groupCommit: values['group-commit'] !== 'false' },
       });
@@ -79,6 +82,22 @@ async function main(argv: string[]): Promise<void> {
           p50LatencyMs: Math.round(latencies[Math.floor(latencies.length / 2)] ?? 0),
           transactions: stats.requests.TransactWriteItems ?? 0,
           cancelledByConflict: stats.transactionsCancelledByConflict,
+          // Calls per append, by operation: each is a round trip on the real service.
+          callsPerAppend: Object.fromEntries(
+            Object.entries(stats.requests).map(([op, n]) => [
+              op,
+              round(n / Math.max(1, run.appends.length)),
+            ]),
+          ),
+          // Share of the run during which DynamoDB Local had a request: near 1, it is the limit.
+          backendBusyShare: Math.round((100 * stats.backendBusyMs) / run.wallMs) / 100,
+          // Mean ms per call spent in DynamoDB Local (and the item write queue), by operation.
+          backendMsPerCall: Object.fromEntries(
+            Object.entries(stats.backendMs).map(([op, ms]) => [
+              op,
+              round(ms / Math.max(1, stats.requests[op] ?? 1)),
+            ]),
+          ),
         }),
       );
     }

@@ -51,6 +51,19 @@ export interface SimulationStats {
   inFlight: number;
   /** Items held by in-flight transactions, now. */
   itemsHeld: number;
+  /**
+   * Milliseconds spent, summed by operation, waiting for DynamoDB Local's
+   * answer (queued writes included): what the simulated latency adds
+   * nothing to, and the real service has no equivalent of. Where the time
+   * goes when a run is slower than its latency explains.
+   */
+  backendMs: Record<string, number>;
+  /**
+   * Milliseconds during which at least one request was in DynamoDB Local.
+   * Near the run's wall time, DynamoDB Local (which runs writes about one
+   * at a time) is what limits the run, not the store.
+   */
+  backendBusyMs: number;
 }
 
 export interface RunningSimulation {
@@ -95,6 +108,8 @@ export async function startServiceSimulation(
   const writeQueue = new ItemWriteQueue();
   let stats = emptyStats();
   let inFlight = 0;
+  let inBackend = 0;
+  let busySince = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
@@ -134,7 +149,16 @@ export async function startServiceSimulation(
       await wait(before);
       const item = plainWrites.has(operation) ? items[0] : undefined;
       const forward = () => forwarder.send(req.headers, body);
-      const reply = item ? await writeQueue.run(item, perItemWriteMs, forward) : await forward();
+      const sent = performance.now();
+      if (inBackend++ === 0) busySince = sent;
+      let reply: Awaited<ReturnType<typeof forward>>;
+      try {
+        reply = item ? await writeQueue.run(item, perItemWriteMs, forward) : await forward();
+      } finally {
+        const now = performance.now();
+        if (--inBackend === 0) stats.backendBusyMs += now - busySince;
+        stats.backendMs[operation] = (stats.backendMs[operation] ?? 0) + now - sent;
+      }
       await wait(after);
       if (faults.losesReply(operation)) {
         stats.lostReplies++;
@@ -177,6 +201,7 @@ export async function startServiceSimulation(
     stats: () => ({
       ...stats,
       requests: { ...stats.requests },
+      backendMs: { ...stats.backendMs },
       inFlight,
       itemsHeld: locks.size,
     }),
@@ -201,6 +226,8 @@ type Counters = Omit<SimulationStats, 'inFlight' | 'itemsHeld'>;
 function emptyStats(): Counters {
   return {
     requests: {},
+    backendMs: {},
+    backendBusyMs: 0,
     transactionsCancelledByConflict: 0,
     transactGetsCancelledByConflict: 0,
     transactionConflictExceptions: 0,

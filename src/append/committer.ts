@@ -3,7 +3,7 @@ import { ContentionRetriesExhaustedError } from '../errors.js';
 import type { AppendQueue, StoreContext } from '../store-context.js';
 import { Limits } from '../table.js';
 import type { AppendResult } from '../types.js';
-import { findBaseVersion } from './base-version.js';
+import { type BaseVersion, findBaseVersion } from './base-version.js';
 import { type BatchOutcome, commitBatch } from './commit-batch.js';
 import type { Pending, Requeue } from './pending.js';
 import type { PreparedAppend } from './validate-append.js';
@@ -47,7 +47,7 @@ export class Committer implements AppendQueue {
   async submit(append: PreparedAppend, timeoutMs: number): Promise<AppendResult> {
     const { mode } = await this.ctx.positions.strategy();
     this.#lanes = mode === 'strict' ? 1 : LANES;
-    const base = await findBaseVersion(this.ctx, append);
+    const base = this.#knownBase(append) ?? (await findBaseVersion(this.ctx, append));
     if (base.kind === 'done') return base.result;
     const now = Date.now();
     return new Promise<AppendResult>((resolve, reject) => {
@@ -121,6 +121,22 @@ export class Committer implements AppendQueue {
       if (pending.alone || !this.ctx.groupCommit) break;
     }
     return batch;
+  }
+
+  /**
+   * An `any` append to a stream this store committed to last starts there,
+   * without reading the stream first: the read would find the same version,
+   * and its other finding (the stream ends with this very append, a retry)
+   * cannot hold unless this append's last event ends that commit, which is
+   * then read as usual. If another writer moved the stream since, the head
+   * refuses and the refusal reads the stream, as for any stale base.
+   */
+  #knownBase({ streamId, expectedVersion, events }: PreparedAppend): BaseVersion | undefined {
+    if (expectedVersion !== 'any' && expectedVersion !== 'stream_exists') return undefined;
+    const known = this.#known.get(streamId);
+    if (known === undefined || known.version === 0) return undefined;
+    if (known.lastEventId === events.at(-1)?.eventId) return undefined;
+    return { kind: 'base', version: known.version };
   }
 
   /** An `any` append starts at least where this store's own last commit left its stream. */

@@ -138,6 +138,46 @@ describe('appendToStream idempotent retries', () => {
     expect(queries.map((query) => [query.input.Limit, query.items])).toEqual([[1, 1]]);
   });
 
+  it("reads nothing before an 'any' append to a stream this store wrote last, and still lands after another writer's", async () => {
+    // Prepare: this store writes the stream; another store then moves it behind its back.
+    const client = testClient();
+    const store = new EventStore({ tableName: db.tables.eventsTable, client });
+    const id = streamId('idem');
+    await store.appendToStream(id, batch('own'), { expectedVersion: 'any' });
+    const queries = recordQueries(client);
+
+    // Act
+    const next = await store.appendToStream(id, batch('next'), { expectedVersion: 'any' });
+    const readsAfterOwn = queries.length;
+    await db.store.appendToStream(id, batch('other'), { expectedVersion: 'any' });
+    const after = await store.appendToStream(id, batch('after'), { expectedVersion: 'any' });
+    client.destroy();
+
+    // Assess: no read while the store knew where the stream was; the other writer's move was
+    // found through the head's refusal, and nothing landed out of place.
+    expect(readsAfterOwn).toBe(0);
+    expect(next.nextExpectedVersion).toBe(4);
+    expect(after.events.map((e) => e.version)).toEqual([7, 8]);
+    const stored = [];
+    for await (const event of db.store.readStream(id)) stored.push(event);
+    expect(stored.map((e) => e.eventId)).toEqual(
+      ['own', 'next', 'other', 'after'].flatMap((tag) => [`${tag}-1`, `${tag}-2`]),
+    );
+  });
+
+  it("gives a retry of the store's own last 'any' append its original result", async () => {
+    // Prepare
+    const id = streamId('idem');
+    const first = await db.store.appendToStream(id, batch('once'), { expectedVersion: 'any' });
+
+    // Act
+    const again = await db.store.appendToStream(id, batch('once'), { expectedVersion: 'any' });
+
+    // Assess
+    expect(again.nextExpectedVersion).toBe(first.nextExpectedVersion);
+    expect(await db.store.getStreamVersion(id)).toBe(2);
+  });
+
   it("appends again under 'any' once other events came after the original (the documented limit)", async () => {
     // Prepare
     const id = await prepare('any');
