@@ -26,6 +26,8 @@ export interface AppendRun {
   /** Requests the simulation saw, by operation. */
   requests: Record<string, number>;
   cancelledByConflict: number;
+  /** Share of the run (0..1) during which DynamoDB Local had a request: near 1, it is the limit, not the store. */
+  backendBusy: number;
 }
 
 export const shapeLabel = (s: AppendShape): string =>
@@ -71,6 +73,7 @@ async function measureAppends(
     p99: percentile(latencies, 99),
     requests: stats.requests,
     cancelledByConflict: stats.transactionsCancelledByConflict,
+    backendBusy: stats.backendBusyMs / run.wallMs,
   };
   ctx.log(describeRun(result));
   return result;
@@ -81,7 +84,7 @@ export function describeRun(run: AppendRun): string {
     .map(([op, n]) => `${op} ${n}`)
     .join(', ');
   const errors = run.failed > 0 ? ` errors ${JSON.stringify(run.errors)}` : '';
-  return `${run.label}: ${formatNumber(run.perSecond)}/s, ${run.appends} appends, ${run.failed} failed${errors}, p50 ${formatNumber(run.p50)} ms, p99 ${formatNumber(run.p99)} ms; requests: ${requests}; cancelled by conflict ${run.cancelledByConflict}`;
+  return `${run.label}: ${formatNumber(run.perSecond)}/s, ${run.appends} appends, ${run.failed} failed${errors}, p50 ${formatNumber(run.p50)} ms, p99 ${formatNumber(run.p99)} ms; requests: ${requests}; cancelled by conflict ${run.cancelledByConflict}; DynamoDB Local busy ${Math.round(100 * run.backendBusy)}%`;
 }
 
 /** DynamoDB Local compiles its hot paths on first use: one short run first, not reported. */

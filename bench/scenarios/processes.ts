@@ -1,4 +1,4 @@
-import { storeAppends } from '../appends.js';
+import { type AppendRun, storeAppends } from '../appends.js';
 import { type Figure, formatNumber, ratio, type Scenario } from '../harness.js';
 
 /** The baseline of the rows below: one process, one writer, reserved mode (the default). */
@@ -10,6 +10,15 @@ function failures(failed: number, appends: number): Figure {
     value: failed,
     unit: `of ${appends}`,
     target: { op: '<=', value: 0 },
+  };
+}
+
+/** Where the run's ceiling is: DynamoDB Local runs writes about one at a time, the real service does not. */
+function busy(label: string, run: AppendRun): Figure {
+  return {
+    name: `DynamoDB Local busy, ${label}`,
+    value: Math.round(100 * run.backendBusy),
+    unit: '% of the run',
   };
 }
 
@@ -32,6 +41,8 @@ function scaling(processes: number, writers: number, target: number): Scenario {
           `${formatNumber(many.perSecond)}/s over ${formatNumber(one.perSecond)}/s`,
         ),
         failures(many.failed, many.appends),
+        busy('1 x 1', one),
+        busy(`${processes} x ${writers}`, many),
       ];
     },
   };
