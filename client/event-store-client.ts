@@ -132,7 +132,7 @@ export class EventStoreClient {
     return { ...answer, eventIds: withIds.map((event) => event.eventId) };
   }
 
-  /** One page of a stream; an absent stream reads as empty. */
+  /** One page of a stream; StreamNotFoundError for an absent stream, as in the SDK. */
   async readStreamPage(
     streamId: string,
     options: ClientReadStreamPageOptions = {},

@@ -4,6 +4,8 @@
  * error classes (re-exported here), so `instanceof WrongExpectedVersionError`
  * and `isEventStoreError` work as with the SDK.
  */
+
+export type { SnapshotResponse as ClientSnapshot } from '../src/api-contract/responses.js';
 export {
   AllStreamLaggingError,
   AppendTooLargeError,
@@ -50,4 +52,3 @@ export type {
   SigningOptions,
 } from './signer.js';
 export type { ClientRetryOptions } from './transport.js';
-export type { SnapshotResponse as ClientSnapshot } from '../src/api-contract/responses.js';

@@ -50,8 +50,7 @@ async function load(options: SigningOptions): Promise<{ sign: Sign }> {
     import('@smithy/hash-node'),
   ]);
   const credentials =
-    options.credentials ??
-    (await import('@aws-sdk/credential-provider-node')).defaultProvider();
+    options.credentials ?? (await import('@aws-sdk/credential-provider-node')).defaultProvider();
   const signatureV4 = new SignatureV4({
     service: options.service ?? 'execute-api',
     region: options.region,

@@ -87,7 +87,11 @@ export class Transport {
           headers: sent,
           ...(body !== undefined && { body }),
         });
-        answer = { status: response.status, headers: response.headers, text: await response.text() };
+        answer = {
+          status: response.status,
+          headers: response.headers,
+          text: await response.text(),
+        };
       } catch (error) {
         // No answer (refused, reset, timed out): the request may or may not have run; repeat it.
         if (last) throw error;

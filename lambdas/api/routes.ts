@@ -171,7 +171,7 @@ export const routes: readonly RouteDefinition<RouteHandler>[] = [
     operationId: 'readStream',
     summary: "A page of a stream's events, forwards or backwards",
     description:
-      'Stops at limit events or before the page would pass the 5 MiB response budget; nextVersion goes on. An absent stream reads as empty.',
+      'Stops at limit events or before the page would pass the 5 MiB response budget; nextVersion goes on. An absent stream is 404 StreamNotFound, as in the SDK.',
     query: streamEventsQuerySchema,
     response: {
       status: 200,
@@ -179,7 +179,7 @@ export const routes: readonly RouteDefinition<RouteHandler>[] = [
       schema: streamEventsPageSchema,
       description: 'A page of events',
     },
-    errors: [],
+    errors: [ErrorCode.StreamNotFound],
   }),
   ...streamRoute('GET', '/snapshot', readSnapshot, {
     operationId: 'getSnapshot',
