@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { backoffDelay } from '../src/backoff.js';
+import { ValidationError } from '../src/errors.js';
+import { describe } from '../src/validation.js';
 import { type ErrorContext, EventStoreApiError, errorFromAnswer } from './errors.js';
 import type { Target } from './paths.js';
 import { createSigner, type Sign, type SigningOptions } from './signer.js';
@@ -47,7 +49,7 @@ export class Transport {
   readonly #retry: Required<ClientRetryOptions>;
 
   constructor(options: TransportOptions) {
-    this.#base = new URL(options.url);
+    this.#base = baseUrl(options.url);
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#sign = options.signing && createSigner(options.signing);
     this.#headers = options.headers ?? {};
@@ -148,4 +150,15 @@ function queryString(query: Record<string, string | string[]>): string {
       ),
     )
     .join('&');
+}
+
+function baseUrl(url: unknown): URL {
+  const parsed = typeof url === 'string' && URL.canParse(url) ? new URL(url) : undefined;
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
+    throw new ValidationError(
+      'url',
+      `must be the API's absolute http(s) base URL without query or fragment, like https://abc123.execute-api.eu-west-1.amazonaws.com/ (got ${describe(url)})`,
+    );
+  }
+  return parsed;
 }

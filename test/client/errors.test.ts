@@ -129,6 +129,21 @@ describe("the SDK's error classes, rebuilt from the API's answers", () => {
     );
   });
 
+  it('refuses a base URL it cannot call, saying what it takes', () => {
+    // Act
+    const error = (() => {
+      try {
+        return new EventStoreClient({ url: 'localhost:3000' });
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+
+    // Assess
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/^url must be the API's absolute http\(s\) base URL/);
+  });
+
   it("refuses an invalid append before sending it, in the server's words", async () => {
     // Act
     const badType = await thrown(() => client.appendToStream('a', [{ type: '', data: 1 }]));
