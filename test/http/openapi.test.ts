@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes, openApiJson } from '../../lambdas/api/api-routes.js';
 import { httpStatusByCode } from '../../lambdas/http-errors.js';
@@ -14,6 +15,14 @@ describe('the OpenAPI document', () => {
 
     // Assess
     expect(committed).toBe(openApiJson());
+  });
+
+  it('is a valid OpenAPI 3.1 document, every $ref resolving', async () => {
+    // Act
+    const validating = SwaggerParser.validate(structuredClone(openApiDocument) as never);
+
+    // Assess
+    await expect(validating).resolves.toMatchObject({ openapi: '3.1.0' });
   });
 
   it("describes every route of the handler's router, and nothing else", () => {
