@@ -6,7 +6,7 @@ module.exports = {
       comment: 'src/ runs in any Node process: no Lambda, HTTP, CDK or local runtime code.',
       severity: 'error',
       from: { path: '^src/' },
-      to: { path: '^(lambdas|local|infra|bench|test)/' },
+      to: { path: '^(client|lambdas|local|infra|bench|test)/' },
     },
     {
       name: 'src-has-no-lambda-or-cdk-packages',
@@ -20,7 +20,23 @@ module.exports = {
       name: 'lambdas-only-use-src',
       severity: 'error',
       from: { path: '^lambdas/' },
-      to: { path: '^(local|infra|bench|test)/' },
+      to: { path: '^(client|local|infra|bench|test)/' },
+    },
+    {
+      name: 'client-uses-src-only',
+      comment:
+        'client/ calls the API over HTTP: it shares src/ (errors, the API contract), never the handler, the runtime or the construct.',
+      severity: 'error',
+      from: { path: '^client/' },
+      to: { path: '^(lambdas|local|infra|bench|test|examples)/' },
+    },
+    {
+      name: 'client-has-no-lambda-or-cdk-packages',
+      severity: 'error',
+      from: { path: '^client/' },
+      to: {
+        path: 'node_modules/(@aws-lambda-powertools|aws-cdk-lib|constructs|@types/aws-lambda|@aws-sdk/(client|lib|util)-dynamodb)',
+      },
     },
     {
       name: 'local-does-not-use-infra',
@@ -44,7 +60,7 @@ module.exports = {
       from: { path: '^examples/' },
       to: {
         path: '^(src|lambdas|local|infra|bench|test)/',
-        pathNot: '^(src/index|lambdas/index|infra/index|local/index)[.]ts$',
+        pathNot: '^(src/index|client/index|lambdas/index|infra/index|local/index)[.]ts$',
       },
     },
     {
@@ -53,14 +69,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^examples/' },
       to: {
-        path: '^(src|lambdas|local|infra)/',
+        path: '^(src|client|lambdas|local|infra)/',
         dependencyTypes: ['local'],
       },
     },
     {
       name: 'library-does-not-use-examples',
       severity: 'error',
-      from: { path: '^(src|lambdas|local|infra)/' },
+      from: { path: '^(src|client|lambdas|local|infra)/' },
       to: { path: '^examples/' },
     },
     {

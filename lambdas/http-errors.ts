@@ -1,22 +1,16 @@
 import {
+  HttpErrorCode,
+  type ProjectionNotFoundDetails,
+  type WrongExpectedVersionDetails,
+} from '../src/api-contract/error-bodies.js';
+import {
   ErrorCode,
   EventStoreError,
   ProjectionNotFoundError,
   WrongExpectedVersionError,
 } from '../src/errors.js';
 
-/** Codes of failures that only exist at the HTTP edge. Stable like the SDK's: never rename one. */
-export const HttpErrorCode = {
-  RouteNotFound: 'RouteNotFound',
-  MethodNotAllowed: 'MethodNotAllowed',
-  MalformedJson: 'MalformedJson',
-  PayloadTooLarge: 'PayloadTooLarge',
-  /** Only the local server answers it: a write a web page made a browser send. */
-  CrossSiteRequest: 'CrossSiteRequest',
-  InternalError: 'InternalError',
-} as const;
-
-export type HttpErrorCode = (typeof HttpErrorCode)[keyof typeof HttpErrorCode];
+export { HttpErrorCode };
 
 /**
  * The one place where an error becomes an HTTP status. Typed over every SDK
@@ -68,7 +62,8 @@ export const routeNotFound = (method: string, path: string): HttpError =>
     HttpErrorCode.RouteNotFound,
     `No route for ${method} ${path}. Routes: POST|GET /streams/{streamId}/events, GET /streams/{streamId}, ` +
       'GET /streams/{streamId}/snapshot, the same on /stream/events, /stream, /stream/snapshot with ?streamId=, ' +
-      'GET /events, GET /projections/{name}, GET /projections/{name}/{key}, GET /projection?name=&key=, GET /health',
+      'GET /events, GET /projections/{name}, GET /projections/{name}/{key}, GET /projection?name=&key=, GET /health, ' +
+      'GET /openapi.json (which describes them all)',
   );
 
 export const methodNotAllowed = (method: string, path: string, allowed: string[]): HttpError =>
@@ -110,11 +105,11 @@ export function toErrorReply(error: unknown, requestId: string): ErrorReply {
   if (error instanceof EventStoreError) {
     const status = httpStatusByCode[error.code];
     if (status === 500) return internal(requestId, error.code);
-    const extra =
+    const extra: WrongExpectedVersionDetails | ProjectionNotFoundDetails | Record<string, never> =
       error instanceof WrongExpectedVersionError
         ? { expectedVersion: error.expectedVersion, actualVersion: error.actualVersion }
         : error instanceof ProjectionNotFoundError
-          ? { knownProjections: error.known }
+          ? { knownProjections: [...error.known] }
           : {};
     const headers: Record<string, string> = status === 503 ? { 'retry-after': '1' } : {};
     return reply(error.code, error.message, headers, extra);

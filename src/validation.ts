@@ -20,7 +20,8 @@ export const streamIdSchema = z
     } else if (CONTROL_CHARS.test(value)) {
       ctx.addIssue({ code: 'custom', message: 'must not contain control characters' });
     }
-  });
+  })
+  .meta({ description: `1..${Limits.streamIdBytes} UTF-8 bytes, no control characters` });
 
 export const eventTypeSchema = z
   .string({ error: (issue) => `must be a string (got ${describe(issue.input)})` })
@@ -33,7 +34,8 @@ export const eventTypeSchema = z
     } else if (CONTROL_CHARS.test(value)) {
       ctx.addIssue({ code: 'custom', message: 'must not contain control characters' });
     }
-  });
+  })
+  .meta({ description: `1..${Limits.eventTypeChars} characters, no control characters` });
 
 export const eventIdSchema = z
   .string({ error: (issue) => `must be a string (got ${describe(issue.input)})` })
@@ -46,6 +48,9 @@ export const eventIdSchema = z
     } else if (CONTROL_CHARS.test(value)) {
       ctx.addIssue({ code: 'custom', message: 'must not contain control characters' });
     }
+  })
+  .meta({
+    description: `Idempotency key, 1..${Limits.eventIdChars} characters; default a UUID. A retry with the same ids writes nothing`,
   });
 
 /** Accepts exactly the values that JSON round-trips unchanged, and says where one is not. */

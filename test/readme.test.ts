@@ -24,6 +24,7 @@ describe('the README', () => {
     expect([...new Set(imports.map((i) => i.module))].sort()).toEqual([
       'dynamo-event-store',
       'dynamo-event-store/cdk',
+      'dynamo-event-store/client',
       'dynamo-event-store/lambda',
       'dynamo-event-store/local',
     ]);

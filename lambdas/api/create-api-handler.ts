@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ErrorCode, EventStoreError } from '../../src/errors.js';
 import { toErrorReply } from '../http-errors.js';
+import { apiRoutes } from './api-routes.js';
 import type { ApiDeps } from './deps.js';
 import { ApiMetric, MetricUnit } from './observability.js';
 import { requestPath } from './paths.js';
 import { parseQueryString } from './request.js';
 import { type ApiResult, json } from './responses.js';
 import { matchRoute } from './router.js';
-import { routes } from './routes.js';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context?: Context) => Promise<ApiResult>;
 
@@ -30,7 +30,7 @@ export function apiHandlerWith(deps: ApiDeps): ApiHandler {
     try {
       path = requestPath(event);
       const query = parseQueryString(event.rawQueryString ?? '');
-      const match = matchRoute(routes, method, path);
+      const match = matchRoute(apiRoutes, method, path);
       route = `${match.route.method} ${match.route.path}`;
       result = await match.route.handle({ event, params: match.params, query }, deps);
     } catch (error) {

@@ -37,20 +37,3 @@ function withoutStage(path: string, stage: string | undefined): string {
   if (path === prefix) return '/';
   return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
 }
-
-/**
- * Why a value cannot travel as a `{name+}` path parameter, or undefined when
- * it can. HTTP API decodes `%3F` and `%23` and then cuts the path there;
- * clients resolve `.` and `..` segments (even encoded) before sending; and an
- * empty segment cannot be told apart from a route's own slashes. Such values
- * go in the query string instead.
- */
-export function whyNotInPath(value: string): string | undefined {
-  if (/[?#]/.test(value)) return "it contains '?' or '#', which end a path";
-  const segments = value.split('/');
-  if (segments.includes('')) return "it has an empty segment (a leading, trailing or double '/')";
-  if (segments.some((s) => s === '.' || s === '..')) {
-    return "it has a '.' or '..' segment, which HTTP clients resolve away";
-  }
-  return undefined;
-}

@@ -1,10 +1,20 @@
-import { z } from 'zod';
-import { DocumentNotFoundError, ProjectionNotFoundError } from '../../src/errors.js';
+import {
+  projectionKeySchema,
+  projectionListQuerySchema,
+  projectionNameSchema,
+} from '../../src/api-contract/requests.js';
+import {
+  type ProjectionListResponse,
+  projectionDocumentSchema,
+  projectionListSchema,
+} from '../../src/api-contract/responses.js';
+import { DocumentNotFoundError, ErrorCode, ProjectionNotFoundError } from '../../src/errors.js';
 import { cursorAfter, type ProjectionStore } from '../../src/projections/projection-store.js';
-import { describe, parse } from '../../src/validation.js';
+import { parse } from '../../src/validation.js';
 import { PageBudget, takeWithinBudget } from './page-budget.js';
 import { type ApiRequest, readPathTarget, readQuery, takeQueryTarget } from './request.js';
 import { type ApiResult, json } from './responses.js';
+import type { RouteDoc } from './route-doc.js';
 import type { RouteDefinition } from './router.js';
 
 /** What the projection routes read; a test can hand in anything with this shape. */
@@ -24,37 +34,6 @@ type ProjectionRouteHandler = (
   deps: ProjectionRouteDeps,
 ) => Promise<ApiResult>;
 
-// Projection names are the same characters defineProjection allows (all safe in a path);
-// keys are DynamoDB sort keys.
-const nameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
-  error: (issue) =>
-    `must be 1..128 letters, digits, '.', '_' or '-' (got ${describe(issue.input)})`,
-});
-const KEY_MAX_BYTES = 1024;
-const keySchema = z.string().superRefine((key, ctx) => {
-  const bytes = Buffer.byteLength(key, 'utf8');
-  if (bytes === 0 || bytes > KEY_MAX_BYTES) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be 1..${KEY_MAX_BYTES} UTF-8 bytes (got ${bytes})`,
-    });
-  }
-});
-
-const listQuerySchema = z.object({
-  limit: z
-    .string()
-    .regex(/^\d+$/, {
-      error: (issue) => `must be an integer 1..1000 (got ${describe(issue.input)})`,
-    })
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 1000, {
-      error: (issue) => `must be an integer 1..1000 (got ${describe(issue.input)})`,
-    })
-    .default(100),
-  cursor: z.string().min(1).optional(),
-});
-
 /** A name the deployment does not define is a 404 that says which names it does. */
 function knownProjection(name: string, { projectionNames }: ProjectionRouteDeps): string {
   if (projectionNames && !projectionNames.includes(name)) {
@@ -73,6 +52,23 @@ async function getDocument(
   return json(200, document);
 }
 
+const nameDoc = {
+  schema: projectionNameSchema,
+  description: "A projection the deployment defines: letters, digits, '.', '_', '-'",
+};
+const keyDoc = { schema: projectionKeySchema, description: '1..1024 UTF-8 bytes, percent-encoded' };
+const getDocumentDoc: RouteDoc = {
+  operationId: 'getProjectionDocument',
+  summary: 'One read-model document',
+  response: {
+    status: 200,
+    name: 'ProjectionDocument',
+    schema: projectionDocumentSchema,
+    description: 'The document',
+  },
+  errors: [ErrorCode.ProjectionNotFound, ErrorCode.DocumentNotFound],
+};
+
 /**
  * `GET /projections/{name}/{key}`: one read-model document (404 DocumentNotFound
  * when absent); the key is everything after the name, and a key the path
@@ -86,25 +82,44 @@ export const projectionRoutes: readonly RouteDefinition<ProjectionRouteHandler>[
     path: '/projections/{name}/{key+}',
     handle: async (request, deps) => {
       const name = knownProjection(
-        parse(nameSchema, request.params.name ?? '', 'projection'),
+        parse(projectionNameSchema, request.params.name ?? '', 'projection'),
         deps,
       );
       const key = readPathTarget(
         request.params.key ?? '',
         'key',
-        keySchema,
+        projectionKeySchema,
         `/projection?name=${name}&key=<key>`,
       );
       return getDocument(name, key, deps);
+    },
+    doc: {
+      ...getDocumentDoc,
+      pathParams: {
+        name: nameDoc,
+        key: {
+          ...keyDoc,
+          description: `${keyDoc.description}; it may hold '/'. Keys with '?', '#', an empty, '.' or '..' segment go to /projection?name=&key= instead`,
+        },
+      },
     },
   },
   {
     method: 'GET',
     path: '/projection',
     handle: async (request, deps) => {
-      const name = knownProjection(takeQueryTarget(request.query, 'name', nameSchema), deps);
-      const key = takeQueryTarget(request.query, 'key', keySchema);
+      const name = knownProjection(
+        takeQueryTarget(request.query, 'name', projectionNameSchema),
+        deps,
+      );
+      const key = takeQueryTarget(request.query, 'key', projectionKeySchema);
       return getDocument(name, key, deps);
+    },
+    doc: {
+      ...getDocumentDoc,
+      operationId: 'getProjectionDocumentByQuery',
+      summary: `${getDocumentDoc.summary} (any key, given in the query)`,
+      queryTargets: { name: nameDoc, key: keyDoc },
     },
   },
   {
@@ -113,10 +128,14 @@ export const projectionRoutes: readonly RouteDefinition<ProjectionRouteHandler>[
     handle: async (request, deps) => {
       const { projections, pageBudgetBytes } = deps;
       const name = knownProjection(
-        parse(nameSchema, request.params.name ?? '', 'projection'),
+        parse(projectionNameSchema, request.params.name ?? '', 'projection'),
         deps,
       );
-      const query = readQuery(request.query, { single: ['limit', 'cursor'] }, listQuerySchema);
+      const query = readQuery(
+        request.query,
+        { single: ['limit', 'cursor'] },
+        projectionListQuerySchema,
+      );
       if (!projections) return json(200, { documents: [], nextCursor: null });
       const listed = await projections.list(name, {
         limit: query.limit,
@@ -130,7 +149,22 @@ export const projectionRoutes: readonly RouteDefinition<ProjectionRouteHandler>[
       );
       const last = page.at(-1);
       const nextCursor = next && last ? cursorAfter(last.key) : (listed.cursor ?? null);
-      return json(200, { documents: page, nextCursor });
+      return json(200, { documents: page, nextCursor } satisfies ProjectionListResponse);
+    },
+    doc: {
+      operationId: 'listProjectionDocuments',
+      summary: "A projection's documents in key order",
+      description:
+        'Stops at limit documents or before the page would pass the 5 MiB response budget; nextCursor goes on.',
+      pathParams: { name: nameDoc },
+      query: projectionListQuerySchema,
+      response: {
+        status: 200,
+        name: 'ProjectionList',
+        schema: projectionListSchema,
+        description: 'A page of documents',
+      },
+      errors: [ErrorCode.ProjectionNotFound],
     },
   },
 ];

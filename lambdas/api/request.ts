@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
+import { whyNotInPath } from '../../src/api-contract/paths.js';
 import { ValidationError } from '../../src/errors.js';
 import { Limits } from '../../src/table.js';
 import { describe, parse } from '../../src/validation.js';
 import { malformedJson, payloadTooLarge } from '../http-errors.js';
-import { whyNotInPath } from './paths.js';
 
 /**
  * Nothing larger than one DynamoDB transaction can be appended, so a bigger

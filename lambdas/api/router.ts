@@ -1,4 +1,5 @@
 import { methodNotAllowed, routeNotFound } from '../http-errors.js';
+import type { RouteDoc } from './route-doc.js';
 
 export interface RouteDefinition<Handler> {
   method: string;
@@ -10,6 +11,8 @@ export interface RouteDefinition<Handler> {
    */
   path: string;
   handle: Handler;
+  /** Its description in the OpenAPI document. */
+  doc: RouteDoc;
 }
 
 export interface RouteMatch<Handler> {

@@ -1,4 +1,24 @@
-import { SnapshotNotFoundError, StreamNotFoundError } from '../../src/errors.js';
+import { HttpErrorCode } from '../../src/api-contract/error-bodies.js';
+import {
+  allEventsQuerySchema,
+  appendBodySchema,
+  parseAppendBody,
+  streamEventsQuerySchema,
+} from '../../src/api-contract/requests.js';
+import {
+  type AllEventsPage,
+  type AppendResponse,
+  allEventsPageSchema,
+  appendResultSchema,
+  healthSchema,
+  type SnapshotResponse,
+  type StreamEventsPage,
+  type StreamHeadResponse,
+  snapshotResponseSchema,
+  streamEventsPageSchema,
+  streamHeadSchema,
+} from '../../src/api-contract/responses.js';
+import { ErrorCode, SnapshotNotFoundError, StreamNotFoundError } from '../../src/errors.js';
 import { streamIdSchema } from '../../src/validation.js';
 import type { ApiDeps } from './deps.js';
 import { ApiMetric, MetricUnit } from './observability.js';
@@ -12,12 +32,17 @@ import {
   takeQueryTarget,
 } from './request.js';
 import { type ApiResult, json } from './responses.js';
+import type { RouteDoc } from './route-doc.js';
 import type { RouteDefinition } from './router.js';
-import { allEventsQuerySchema, parseAppendBody, streamEventsQuerySchema } from './schemas.js';
 
 export type { ApiRequest };
 export type RouteHandler = (request: ApiRequest, deps: ApiDeps) => Promise<ApiResult>;
 type StreamHandler = (streamId: string, request: ApiRequest, deps: ApiDeps) => Promise<ApiResult>;
+
+const streamIdDoc = {
+  schema: streamIdSchema,
+  description: '1..512 UTF-8 bytes, no control characters, percent-encoded',
+};
 
 /**
  * Each stream route exists twice: `/streams/{streamId}{suffix}`, the id being
@@ -29,6 +54,7 @@ function streamRoute(
   method: string,
   suffix: string,
   handle: StreamHandler,
+  doc: RouteDoc,
 ): RouteDefinition<RouteHandler>[] {
   const queryForm = `/stream${suffix}?streamId=<id>`;
   return [
@@ -41,12 +67,29 @@ function streamRoute(
           request,
           deps,
         ),
+      doc: {
+        ...doc,
+        pathParams: {
+          streamId: {
+            ...streamIdDoc,
+            description: `${streamIdDoc.description}; it may hold '/'. Ids with '?', '#', an empty, '.' or '..' segment go to ${queryForm} instead (400 ValidationError here)`,
+          },
+        },
+        errors: [...doc.errors, ErrorCode.ValidationError],
+      },
     },
     {
       method,
       path: `/stream${suffix}`,
       handle: (request, deps) =>
         handle(takeQueryTarget(request.query, 'streamId', streamIdSchema), request, deps),
+      doc: {
+        ...doc,
+        operationId: `${doc.operationId}ByQuery`,
+        summary: `${doc.summary} (any stream id, given in the query)`,
+        queryTargets: { streamId: streamIdDoc },
+        errors: [...doc.errors, ErrorCode.ValidationError],
+      },
     },
   ];
 }
@@ -58,7 +101,12 @@ const append: StreamHandler = async (streamId, request, { store, metrics, maxBod
   });
   metrics.addMetric(ApiMetric.eventsAppended, MetricUnit.Count, result.events.length);
   const { nextExpectedVersion, firstPosition, lastPosition } = result;
-  return json(201, { streamId, nextExpectedVersion, firstPosition, lastPosition });
+  return json(201, {
+    streamId,
+    nextExpectedVersion,
+    firstPosition,
+    lastPosition,
+  } satisfies AppendResponse);
 };
 
 const readEvents: StreamHandler = async (streamId, request, { store, pageBudgetBytes }) => {
@@ -73,14 +121,14 @@ const readEvents: StreamHandler = async (streamId, request, { store, pageBudgetB
     maxCount: query.limit + 1,
   });
   const { page, next } = await takeWithinBudget(events, query.limit, pageBudgetBytes);
-  return json(200, { events: page, nextVersion: next?.version ?? null });
+  return json(200, { events: page, nextVersion: next?.version ?? null } satisfies StreamEventsPage);
 };
 
 const readHead: StreamHandler = async (streamId, _request, { store }) => {
   const head = await store.getStreamHead(streamId);
   if (!head) throw new StreamNotFoundError(streamId);
   const { version, createdAt, updatedAt } = head;
-  return json(200, { streamId, version, createdAt, updatedAt });
+  return json(200, { streamId, version, createdAt, updatedAt } satisfies StreamHeadResponse);
 };
 
 const readSnapshot: StreamHandler = async (streamId, _request, { store }) => {
@@ -91,17 +139,72 @@ const readSnapshot: StreamHandler = async (streamId, _request, { store }) => {
     throw exists ? new SnapshotNotFoundError(streamId) : new StreamNotFoundError(streamId);
   }
   const { version, state, createdAt } = snapshot;
-  return json(200, { streamId, version, state, createdAt });
+  return json(200, { streamId, version, state, createdAt } satisfies SnapshotResponse);
 };
 
 /** A filtered `$all` read looks at no more index items than this per request. */
 export const AllEventsScan = { maxExamined: 5000 } as const;
 
 export const routes: readonly RouteDefinition<RouteHandler>[] = [
-  ...streamRoute('POST', '/events', append),
-  ...streamRoute('GET', '/events', readEvents),
-  ...streamRoute('GET', '/snapshot', readSnapshot),
-  ...streamRoute('GET', '', readHead),
+  ...streamRoute('POST', '/events', append, {
+    operationId: 'appendToStream',
+    summary: 'Append events to a stream',
+    description:
+      'One atomic append: all events or none. A retry with the same event ids and expected version returns the original result and writes nothing.',
+    body: { name: 'AppendRequest', schema: appendBodySchema },
+    response: {
+      status: 201,
+      name: 'AppendResult',
+      schema: appendResultSchema,
+      description: 'Appended',
+    },
+    errors: [
+      HttpErrorCode.MalformedJson,
+      HttpErrorCode.PayloadTooLarge,
+      HttpErrorCode.CrossSiteRequest,
+      ErrorCode.WrongExpectedVersion,
+      ErrorCode.AppendTooLarge,
+      ErrorCode.ContentionRetriesExhausted,
+    ],
+  }),
+  ...streamRoute('GET', '/events', readEvents, {
+    operationId: 'readStream',
+    summary: "A page of a stream's events, forwards or backwards",
+    description:
+      'Stops at limit events or before the page would pass the 5 MiB response budget; nextVersion goes on. An absent stream is 404 StreamNotFound, as in the SDK.',
+    query: streamEventsQuerySchema,
+    response: {
+      status: 200,
+      name: 'StreamEventsPage',
+      schema: streamEventsPageSchema,
+      description: 'A page of events',
+    },
+    errors: [ErrorCode.StreamNotFound],
+  }),
+  ...streamRoute('GET', '/snapshot', readSnapshot, {
+    operationId: 'getSnapshot',
+    summary: "The stream's latest snapshot",
+    response: {
+      status: 200,
+      name: 'Snapshot',
+      schema: snapshotResponseSchema,
+      description: 'The snapshot',
+    },
+    errors: [ErrorCode.StreamNotFound, ErrorCode.SnapshotNotFound],
+  }),
+  ...streamRoute('GET', '', readHead, {
+    operationId: 'getStreamHead',
+    summary: "The stream's version and times",
+    description:
+      "For an id ending in '/events' or '/snapshot' the path form names another route: use the query form.",
+    response: {
+      status: 200,
+      name: 'StreamHead',
+      schema: streamHeadSchema,
+      description: 'The stream head',
+    },
+    errors: [ErrorCode.StreamNotFound],
+  }),
   {
     method: 'GET',
     path: '/events',
@@ -120,13 +223,38 @@ export const routes: readonly RouteDefinition<RouteHandler>[] = [
         maxBytes: pageBudgetBytes ?? PageBudget.bytes,
         sizeOf: payloadBytes,
       });
-      return json(200, { events: page.events, nextPosition: page.nextPosition ?? null });
+      return json(200, {
+        // Events read from $all always carry their position, in every mode.
+        events: page.events as AllEventsPage['events'],
+        nextPosition: page.nextPosition ?? null,
+      } satisfies AllEventsPage);
+    },
+    doc: {
+      operationId: 'readAllPage',
+      summary: 'A page of $all, in position order, optionally filtered',
+      description:
+        'Examines at most 5,000 index items per request, matching or not, and stops before the 5 MiB response budget: loop on nextPosition until it is null.',
+      query: allEventsQuerySchema,
+      repeated: ['eventType'],
+      response: {
+        status: 200,
+        name: 'AllEventsPage',
+        schema: allEventsPageSchema,
+        description: 'A page of $all',
+      },
+      errors: [ErrorCode.ValidationError, ErrorCode.AllStreamLagging],
     },
   },
   {
     method: 'GET',
     path: '/health',
     handle: async () => json(200, { ok: true }),
+    doc: {
+      operationId: 'health',
+      summary: 'Answers while the handler runs',
+      response: { status: 200, name: 'Health', schema: healthSchema, description: 'Up' },
+      errors: [],
+    },
   },
   ...projectionRoutes,
 ];

@@ -35,6 +35,14 @@ describe('EventStore HTTP API', () => {
     });
   });
 
+  it('has no route but $default, so GET /openapi.json reaches the handler like every path', () => {
+    const routeKeys = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties.RouteKey,
+    );
+
+    expect(routeKeys).toEqual(['$default']);
+  });
+
   it('throttles the $default stage, which deploys itself', () => {
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',

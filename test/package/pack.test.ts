@@ -122,6 +122,7 @@ describe('the packed package, installed into a fresh app', () => {
       '.': 'function',
       './lambda': ['function', 'function', 'function'],
       './cdk': 'function',
+      './client': 'function',
       './local': 'function',
     });
   });
