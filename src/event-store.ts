@@ -1,5 +1,6 @@
 import { aggregateStream } from './aggregate-stream.js';
 import { appendToStream } from './append/append-to-stream.js';
+import { appendToStreams } from './append/append-to-streams.js';
 import { readAll } from './read/read-all.js';
 import { readAllPage } from './read/read-all-page.js';
 import { readStream } from './read/read-stream.js';
@@ -11,6 +12,7 @@ import type {
   AggregateStreamResult,
   AppendOptions,
   AppendResult,
+  AppendToStreamsOptions,
   EventStoreOptions,
   NewEvent,
   PositionedEvent,
@@ -22,6 +24,7 @@ import type {
   RecordedEvent,
   SaveSnapshotInput,
   Snapshot,
+  StreamAppend,
   StreamHead,
 } from './types.js';
 
@@ -52,6 +55,18 @@ export class EventStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     return appendToStream(this.#ctx, streamId, events, options);
+  }
+
+  /**
+   * Appends to several streams in one transaction: every append commits, or
+   * none does (one stream not at its expected version fails the whole group).
+   * Results come back in the order of `appends`.
+   */
+  appendToStreams(
+    appends: readonly StreamAppend[],
+    options: AppendToStreamsOptions = {},
+  ): Promise<AppendResult[]> {
+    return appendToStreams(this.#ctx, appends, options);
   }
 
   /** Lazily paged; throws StreamNotFoundError when the stream has no events. */

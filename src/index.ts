@@ -82,6 +82,7 @@ export type {
   AggregateStreamResult,
   AppendOptions,
   AppendResult,
+  AppendToStreamsOptions,
   EventStoreOptions,
   ExpectedVersion,
   JsonValue,
@@ -96,5 +97,6 @@ export type {
   RetryOptions,
   SaveSnapshotInput,
   Snapshot,
+  StreamAppend,
   StreamHead,
 } from './types.js';

@@ -73,6 +73,19 @@ export interface AppendResult {
   events: RecordedEvent[];
 }
 
+/** One stream's part of an `appendToStreams` call. */
+export interface StreamAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  /** Default `'any'`. */
+  expectedVersion?: ExpectedVersion;
+}
+
+export interface AppendToStreamsOptions {
+  /** The group's retry time budget; default the store's `retry.timeoutMs`. */
+  timeoutMs?: number;
+}
+
 export type ReadDirection = 'forwards' | 'backwards';
 
 export interface ReadStreamOptions {
