@@ -1,6 +1,7 @@
 import { aggregateStream } from './aggregate-stream.js';
 import { appendToStream } from './append/append-to-stream.js';
 import { appendToStreams } from './append/append-to-streams.js';
+import { listStreams } from './read/list-streams.js';
 import { readAll } from './read/read-all.js';
 import { readAllPage } from './read/read-all-page.js';
 import { readStream } from './read/read-stream.js';
@@ -14,6 +15,8 @@ import type {
   AppendResult,
   AppendToStreamsOptions,
   EventStoreOptions,
+  ListStreamsOptions,
+  ListStreamsResult,
   NewEvent,
   PositionedEvent,
   PositionMode,
@@ -86,6 +89,14 @@ export class EventStore {
    */
   readAllPage(options: ReadAllPageOptions = {}): Promise<ReadAllPageResult> {
     return readAllPage(this.#ctx, options);
+  }
+
+  /**
+   * One page of a category's streams (ids before their first `-`), oldest
+   * first unless `direction` is `'backwards'`, from the `byCategory` index.
+   */
+  listStreams(options: ListStreamsOptions): Promise<ListStreamsResult> {
+    return listStreams(this.#ctx, options);
   }
 
   /** How this store hands out positions, as its table records it (see the README's "Position modes"). */

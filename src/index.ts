@@ -86,6 +86,8 @@ export type {
   EventStoreOptions,
   ExpectedVersion,
   JsonValue,
+  ListStreamsOptions,
+  ListStreamsResult,
   NewEvent,
   PositionMode,
   ReadAllOptions,
