@@ -43,6 +43,8 @@ export function validateGroup(appends: unknown): PreparedAppend[] {
     );
   }
   const seen = new Map<string, number>();
+  // One commit, one time: every event of the group gets the same createdAt.
+  const now = new Date();
   const prepared = appends.map((append: unknown, index) => {
     if (typeof append !== 'object' || append === null) {
       throw new ValidationError(
@@ -52,7 +54,7 @@ export function validateGroup(appends: unknown): PreparedAppend[] {
     }
     const { streamId, events, expectedVersion } = append as Record<string, unknown>;
     const one = withField(`appends[${index}]`, () =>
-      validateAppend(streamId, events, { expectedVersion }),
+      validateAppend(streamId, events, { expectedVersion }, now),
     );
     const first = seen.get(one.streamId);
     if (first !== undefined) {
