@@ -1,5 +1,7 @@
 import { EventStore, type EventStoreError } from 'dynamo-event-store';
+import { DynamoEventStorageAdapter } from 'dynamo-event-store/castore';
 import { EventStoreConstruct, type EventStoreConstructProps } from 'dynamo-event-store/cdk';
+import { type DynamoDBEmmettEventStore, getDynamoDBEventStore } from 'dynamo-event-store/emmett';
 import {
   createApiHandler,
   createProjectorHandler,
@@ -13,7 +15,8 @@ const props: EventStoreConstructProps = { projections: './projections.ts' };
 const options: LocalRuntimeOptions = { port: 0 };
 const handler: StreamHandler | undefined = undefined;
 const error: EventStoreError | undefined = undefined;
-void [props, options, handler, error];
+const emmett: DynamoDBEmmettEventStore | undefined = undefined;
+void [props, options, handler, error, emmett];
 console.log(
   JSON.stringify({
     '.': typeof EventStore,
@@ -22,5 +25,7 @@ console.log(
     ),
     './cdk': typeof EventStoreConstruct,
     './local': typeof startLocalRuntime,
+    './emmett': typeof getDynamoDBEventStore,
+    './castore': typeof DynamoEventStorageAdapter,
   }),
 );
