@@ -5,9 +5,11 @@ import {
   ValidationError,
   WrongExpectedVersionError,
 } from '../../src/errors.js';
+import { EventStore } from '../../src/event-store.js';
 import { Sequencer } from '../../src/position/sequencer.js';
 import type { PositionMode, StreamAppend } from '../../src/types.js';
-import { streamId, type TestStore, useTestStore } from '../support/dynamodb.js';
+import { streamId, type TestStore, testClient, useTestStore } from '../support/dynamodb.js';
+import { type Fault, injectFaults } from '../support/fault-injection.js';
 import {
   allStreamViolations,
   positionCoverageViolations,
@@ -153,6 +155,47 @@ describe.each(modes)('appendToStreams (%s mode)', (mode) => {
     );
     expect(await db().store.getStreamVersion(a)).toBe(1);
     expect(await db().store.getStreamVersion(b)).toBe(1);
+  });
+});
+
+describe.each(modes)('appendToStreams under faults (%s mode)', (mode) => {
+  it.each<[string, Fault, 'any' | 'exact']>([
+    ['a lost reply, any version', { kind: 'lost-reply' }, 'any'],
+    ['a lost reply, exact versions', { kind: 'lost-reply' }, 'exact'],
+    [
+      'a TransactionConflict on the second stream',
+      { kind: 'transaction-conflict', at: 3 },
+      'exact',
+    ],
+    ['throttling', { kind: 'throttling' }, 'any'],
+  ])('settles %s: each stream holds the group once', async (_f, fault, expected) => {
+    // Prepare
+    const db = stores[mode];
+    const client = testClient();
+    const store = new EventStore({ tableName: db.tables.eventsTable, client });
+    const [a, b] = [streamId('order'), streamId('stock')];
+    await store.appendToStream(b, events(1, 'b0'));
+    const injection = injectFaults(client, fault, { times: 1 });
+
+    // Act
+    const results = await store.appendToStreams([
+      { streamId: a, events: events(2, 'a'), ...(expected === 'exact' && { expectedVersion: 0 }) },
+      { streamId: b, events: events(1, 'b'), ...(expected === 'exact' && { expectedVersion: 1 }) },
+    ]);
+
+    // Assess
+    injection.remove();
+    client.destroy();
+    expect(injection.injected).toBe(1);
+    expect(results.map((r) => r.nextExpectedVersion)).toEqual([2, 2]);
+    const probe = tableProbe(db.client, db.tables.eventsTable);
+    expect((await probe.eventItems(a)).map((e) => e.eventId)).toEqual(
+      results[0]?.events.map((e) => e.eventId),
+    );
+    expect((await probe.eventItems(b)).map((e) => e.eventId).slice(1)).toEqual(
+      results[1]?.events.map((e) => e.eventId),
+    );
+    await expectAllIntact(db, mode);
   });
 });
 
