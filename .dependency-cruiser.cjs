@@ -17,6 +17,25 @@ module.exports = {
       },
     },
     {
+      name: 'src-needs-no-framework-adapter',
+      comment:
+        'Emmett and Castore are optional peers: the SDK core imports neither them nor the adapters/ built on them.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: ['^adapters/', 'node_modules/(@event-driven-io|@castore)/'] },
+    },
+    {
+      name: 'adapters-use-the-public-sdk-only',
+      comment:
+        'adapters/ (Emmett, Castore) are consumers of the SDK: they import src/index.ts, never its internals.',
+      severity: 'error',
+      from: { path: '^adapters/' },
+      to: {
+        path: '^(src|lambdas|local|infra|bench|test|examples)/',
+        pathNot: '^src/index[.]ts$',
+      },
+    },
+    {
       name: 'lambdas-only-use-src',
       severity: 'error',
       from: { path: '^lambdas/' },

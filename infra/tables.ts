@@ -88,7 +88,7 @@ function tableFromSchema(
       indexName: gsi.indexName,
       partitionKey: toAttribute(gsi.partitionKey),
       sortKey: toAttribute(gsi.sortKey),
-      projectionType: ProjectionType.ALL,
+      projectionType: ProjectionType[gsi.projection],
     });
   }
   return table;

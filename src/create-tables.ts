@@ -44,7 +44,7 @@ export function toCreateTableInput(
           { AttributeName: gsi.partitionKey.name, KeyType: 'HASH' },
           { AttributeName: gsi.sortKey.name, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: gsi.projection },
       })),
     }),
     ...(schema.stream && {

@@ -1,5 +1,7 @@
 import { aggregateStream } from './aggregate-stream.js';
 import { appendToStream } from './append/append-to-stream.js';
+import { appendToStreams } from './append/append-to-streams.js';
+import { listStreams } from './read/list-streams.js';
 import { readAll } from './read/read-all.js';
 import { readAllPage } from './read/read-all-page.js';
 import { readStream } from './read/read-stream.js';
@@ -11,7 +13,10 @@ import type {
   AggregateStreamResult,
   AppendOptions,
   AppendResult,
+  AppendToStreamsOptions,
   EventStoreOptions,
+  ListStreamsOptions,
+  ListStreamsResult,
   NewEvent,
   PositionedEvent,
   PositionMode,
@@ -22,6 +27,7 @@ import type {
   RecordedEvent,
   SaveSnapshotInput,
   Snapshot,
+  StreamAppend,
   StreamHead,
 } from './types.js';
 
@@ -54,6 +60,18 @@ export class EventStore {
     return appendToStream(this.#ctx, streamId, events, options);
   }
 
+  /**
+   * Appends to several streams in one transaction: every append commits, or
+   * none does (one stream not at its expected version fails the whole group).
+   * Results come back in the order of `appends`.
+   */
+  appendToStreams(
+    appends: readonly StreamAppend[],
+    options: AppendToStreamsOptions = {},
+  ): Promise<AppendResult[]> {
+    return appendToStreams(this.#ctx, appends, options);
+  }
+
   /** Lazily paged; throws StreamNotFoundError when the stream has no events. */
   readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     return readStream(this.#ctx, streamId, options);
@@ -71,6 +89,14 @@ export class EventStore {
    */
   readAllPage(options: ReadAllPageOptions = {}): Promise<ReadAllPageResult> {
     return readAllPage(this.#ctx, options);
+  }
+
+  /**
+   * One page of a category's streams (ids before their first `-`), oldest
+   * first unless `direction` is `'backwards'`, from the `byCategory` index.
+   */
+  listStreams(options: ListStreamsOptions): Promise<ListStreamsResult> {
+    return listStreams(this.#ctx, options);
   }
 
   /** How this store hands out positions, as its table records it (see the README's "Position modes"). */

@@ -27,6 +27,8 @@ export interface StoreContext {
 /** Where validated appends go to be committed (see append/committer.ts). */
 export interface AppendQueue {
   submit(append: PreparedAppend, timeoutMs: number): Promise<AppendResult>;
+  /** All of `appends` in one transaction, or none of them. */
+  submitGroup(appends: readonly PreparedAppend[], timeoutMs: number): Promise<AppendResult[]>;
 }
 
 export const defaults = {

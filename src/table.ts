@@ -42,10 +42,14 @@ export const Attr = {
   count: 'count',
   entries: 'entries',
   txId: 'txId',
+  /** Head: the stream's category (its id before the first `-`), the `byCategory` index's key. */
+  category: 'category',
 } as const;
 
 export const Index = {
   byPosition: 'byPosition',
+  /** Stream heads by category, oldest first: lists a category's streams (KEYS_ONLY). */
+  byCategory: 'byCategory',
 } as const;
 
 export const Limits = {
@@ -108,7 +112,19 @@ export const Keys = {
     `SEQ#${String(fromVersion).padStart(Limits.versionDigits, '0')}`,
   sequencedPrefix: 'SEQ#',
   isEventSk: (sk: string): boolean => sk.startsWith(VERSION_PREFIX),
+  /** The stream id of a stream partition key (`STREAM#order-1` -> `order-1`). */
+  streamIdOf: (pk: string): string => pk.slice(STREAM_PREFIX.length),
 } as const;
+
+/**
+ * A stream's category: its id before the first `-` (`order-42` -> `order`),
+ * as EventStoreDB's `$ce-` and Emmett name them. None when the id has no `-`
+ * or starts with one: such streams are not listed by category.
+ */
+export function categoryOf(streamId: string): string | undefined {
+  const dash = streamId.indexOf('-');
+  return dash > 0 ? streamId.slice(0, dash) : undefined;
+}
 
 /**
  * Keys of the snapshot table. Snapshots have a table of their own so that the
@@ -181,6 +197,8 @@ export interface TableSchema {
     readonly indexName: string;
     readonly partitionKey: KeySchema;
     readonly sortKey: KeySchema;
+    /** ALL copies whole items; KEYS_ONLY the keys alone (an update of other attributes then costs the index nothing). */
+    readonly projection: 'ALL' | 'KEYS_ONLY';
   }[];
   readonly stream: 'NEW_IMAGE' | undefined;
 }
@@ -193,6 +211,13 @@ export const eventsTableSchema: TableSchema = {
       indexName: Index.byPosition,
       partitionKey: { name: Attr.positionPage, type: 'S' },
       sortKey: { name: Attr.position, type: 'N' },
+      projection: 'ALL',
+    },
+    {
+      indexName: Index.byCategory,
+      partitionKey: { name: Attr.category, type: 'S' },
+      sortKey: { name: Attr.createdAt, type: 'S' },
+      projection: 'KEYS_ONLY',
     },
   ],
   stream: 'NEW_IMAGE',

@@ -73,7 +73,41 @@ export interface AppendResult {
   events: RecordedEvent[];
 }
 
+/** One stream's part of an `appendToStreams` call. */
+export interface StreamAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  /** Default `'any'`. */
+  expectedVersion?: ExpectedVersion;
+}
+
+export interface AppendToStreamsOptions {
+  /** The group's retry time budget; default the store's `retry.timeoutMs`. */
+  timeoutMs?: number;
+}
+
 export type ReadDirection = 'forwards' | 'backwards';
+
+export interface ListStreamsOptions {
+  /** A stream id's part before its first `-` (`order` lists `order-1`, `order-2`, ...). */
+  category: string;
+  /** Streams per page, 1..1000; default 100. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+  /** Only streams created at or after / at or before this ISO-8601 time (inclusive). */
+  createdAfter?: string;
+  createdBefore?: string;
+  /** `'forwards'` (default): oldest stream first. */
+  direction?: ReadDirection;
+}
+
+export interface ListStreamsResult {
+  /** Each stream with the time of its first append. */
+  streams: { streamId: string; createdAt: string }[];
+  /** Pass as `cursor` for the next page; undefined when there is none. */
+  nextCursor: string | undefined;
+}
 
 export interface ReadStreamOptions {
   /** Forwards default 1; backwards default the stream's last version. Inclusive. */

@@ -173,6 +173,30 @@ export const readAllOptionsSchema = z.object({
   streamPrefix: z.string().optional(),
 });
 
+const isoTimestamp = z.iso.datetime({
+  offset: true,
+  error: (issue) =>
+    `must be an ISO-8601 timestamp such as 2026-11-30T12:00:00.000Z (got ${describe(issue.input)})`,
+});
+
+export const listStreamsOptionsSchema = z.strictObject({
+  category: z
+    .string({ error: (issue) => `must be a string (got ${describe(issue.input)})` })
+    .regex(/^[^-]+$/, {
+      error: (issue) =>
+        `must be a stream id's part before its first '-', 1 or more characters without '-' (got ${describe(issue.input)})`,
+    }),
+  limit: wholeNumber(1, 1000).optional(),
+  cursor: z.string().optional(),
+  createdAfter: isoTimestamp.optional(),
+  createdBefore: isoTimestamp.optional(),
+  direction: z
+    .enum(['forwards', 'backwards'], {
+      error: (issue) => `must be 'forwards' or 'backwards' (got ${describe(issue.input)})`,
+    })
+    .optional(),
+});
+
 /**
  * Parses with a schema and turns the first problem into a ValidationError
  * that names the field (`events[3].type`) and says what is allowed.

@@ -23,8 +23,10 @@ describe('the README', () => {
   it('imports from the package in its examples, through every subpath', () => {
     expect([...new Set(imports.map((i) => i.module))].sort()).toEqual([
       'dynamo-event-store',
+      'dynamo-event-store/castore',
       'dynamo-event-store/cdk',
       'dynamo-event-store/client',
+      'dynamo-event-store/emmett',
       'dynamo-event-store/lambda',
       'dynamo-event-store/local',
     ]);

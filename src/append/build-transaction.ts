@@ -1,7 +1,7 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { RangeEntry, Reservation, TransactItem } from '../position/strategy.js';
 import { toEventItem } from '../records.js';
-import { Attr, Keys } from '../table.js';
+import { Attr, categoryOf, Keys } from '../table.js';
 import type { AppendResult, RecordedEvent } from '../types.js';
 import type { PreparedAppend } from './validate-append.js';
 
@@ -130,6 +130,13 @@ function buildHeadUpdate(
   };
   let set =
     'SET #version = :next, #streamId = :streamId, #count = :count, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now)';
+  const category = categoryOf(streamId);
+  if (category !== undefined) {
+    // Set on every append with the same value: a KEYS_ONLY index is written only when it changes.
+    names['#category'] = Attr.category;
+    values[':category'] = category;
+    set += ', #category = :category';
+  }
   if (result.lastPosition !== null) {
     names['#lastPosition'] = Attr.lastPosition;
     values[':last'] = result.lastPosition;

@@ -76,7 +76,7 @@ export async function commitBatch(ctx: StoreContext, batch: Pending[]): Promise<
     if (isDefinite(error)) {
       await reservation.abandon('not-committed');
       // One member's problem must not fail the others: each tries again alone.
-      if (batch.length > 1) return everyone(false, { alone: true });
+      if (unitCount(batch) > 1) return everyone(false, { alone: true });
       return failEveryone(toStoreError(operation, error));
     }
     const settlement = await reservation.abandon('unknown');
@@ -104,7 +104,7 @@ async function onCancelled(
   outcome: BatchOutcome,
 ): Promise<BatchOutcome> {
   if (verdict.unexpected.length > 0) {
-    if (batch.length > 1) {
+    if (unitCount(batch) > 1) {
       for (const pending of batch) outcome.requeue.push({ pending, pause: false, alone: true });
       return outcome;
     }
@@ -165,6 +165,11 @@ async function onStreamMoved(
   if (base.kind === 'done') return base;
   pending.baseVersion = Math.max(base.version, actualVersion ?? 0);
   return { kind: 'again' };
+}
+
+/** Appends and groups in the batch: a group tries again alone as a whole, never split. */
+function unitCount(batch: readonly Pending[]): number {
+  return new Set(batch.map((pending) => pending.group ?? pending)).size;
 }
 
 function describeBatch(batch: Pending[]): string {

@@ -1,13 +1,12 @@
 import { backoffDelay } from '../backoff.js';
-import { ContentionRetriesExhaustedError } from '../errors.js';
+import { ContentionRetriesExhaustedError, WrongExpectedVersionError } from '../errors.js';
 import type { AppendQueue, StoreContext } from '../store-context.js';
 import { Limits } from '../table.js';
 import type { AppendResult } from '../types.js';
 import { type BaseVersion, findBaseVersion } from './base-version.js';
 import { type BatchOutcome, commitBatch } from './commit-batch.js';
-import type { Pending, Requeue } from './pending.js';
-import type { PreparedAppend } from './validate-append.js';
-import { TRANSACTION_OVERHEAD_BYTES } from './validate-append.js';
+import type { Pending, PendingGroup, Requeue } from './pending.js';
+import { type PreparedAppend, TRANSACTION_OVERHEAD_BYTES } from './validate-append.js';
 
 /** Versions this store committed last, per stream: the next `any` append starts there. */
 const KNOWN_VERSIONS_MAX = 10_000;
@@ -45,27 +44,67 @@ export class Committer implements AppendQueue {
   constructor(private readonly ctx: StoreContext) {}
 
   async submit(append: PreparedAppend, timeoutMs: number): Promise<AppendResult> {
-    const { mode } = await this.ctx.positions.strategy();
-    this.#lanes = mode === 'strict' ? 1 : LANES;
+    await this.#setLanes();
     const base = this.#knownBase(append) ?? (await findBaseVersion(this.ctx, append));
     if (base.kind === 'done') return base.result;
-    const now = Date.now();
     return new Promise<AppendResult>((resolve, reject) => {
-      this.#queue.push({
-        append,
-        baseVersion: base.version,
-        startedAt: now,
-        deadline: now + timeoutMs,
-        attempts: 0,
-        pauses: 0,
-        notBefore: now,
-        alone: false,
-        lastError: undefined,
-        resolve,
-        reject,
-      });
+      this.#queue.push(newPending(append, base.version, Date.now(), timeoutMs, resolve, reject));
       this.#pump();
     });
+  }
+
+  /**
+   * Appends to several streams in one transaction, all or nothing. The group
+   * is one member of group commit: it may share its transaction with other
+   * appends, but its own appends are never split over two.
+   */
+  async submitGroup(
+    appends: readonly PreparedAppend[],
+    timeoutMs: number,
+  ): Promise<AppendResult[]> {
+    await this.#setLanes();
+    const bases = await Promise.all(appends.map((a) => findBaseVersion(this.ctx, a)));
+    const done = bases.flatMap((b) => (b.kind === 'done' ? [b.result] : []));
+    if (done.length === appends.length) return done;
+    const [found] = done;
+    if (found) {
+      // One stream ends with its events, another does not: not a retry of this whole group.
+      const append = appends.find((a) => a.streamId === found.streamId) as PreparedAppend;
+      throw new WrongExpectedVersionError(
+        found.streamId,
+        append.expectedVersion,
+        found.nextExpectedVersion,
+      );
+    }
+    const now = Date.now();
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      let settled = false;
+      const members: Pending[] = [];
+      const group: PendingGroup = {
+        members,
+        resolve: (results) => {
+          if (!settled) resolve(results);
+          settled = true;
+        },
+        reject: (error) => {
+          if (!settled) reject(error);
+          settled = true;
+        },
+      };
+      appends.forEach((append, i) => {
+        const base = bases[i] as { version: number };
+        members.push(
+          newPending(append, base.version, now, timeoutMs, () => {}, group.reject, group),
+        );
+      });
+      this.#queue.push(...members);
+      this.#pump();
+    });
+  }
+
+  async #setLanes(): Promise<void> {
+    const { mode } = await this.ctx.positions.strategy();
+    this.#lanes = mode === 'strict' ? 1 : LANES;
   }
 
   #pump(): void {
@@ -91,7 +130,10 @@ export class Committer implements AppendQueue {
     if (this.#inFlight < maxInFlight) this.#wakeForPaused();
   }
 
-  /** The next transaction's members, in arrival order, as many as fit. */
+  /**
+   * The next transaction's members, in arrival order, as many as fit. A
+   * group goes whole or waits.
+   */
   #take(): Pending[] {
     const now = Date.now();
     const batch: Pending[] = [];
@@ -100,25 +142,35 @@ export class Committer implements AppendQueue {
     let bytes = TRANSACTION_OVERHEAD_BYTES;
     for (let i = 0; i < this.#queue.length; ) {
       const pending = this.#queue[i] as Pending;
-      const size = 1 + pending.append.events.length;
+      const unit = pending.group?.members ?? [pending];
+      const size = unit.reduce((n, p) => n + 1 + p.append.events.length, 0);
+      const unitBytes = unit.reduce((n, p) => n + p.append.bytes, 0);
+      const alone = unit.some((p) => p.alone);
       const fits =
-        pending.notBefore <= now &&
-        !streams.has(pending.append.streamId) &&
-        !(this.ctx.groupCommit && this.#busy.has(pending.append.streamId)) &&
+        unit.every(
+          (p) =>
+            p.notBefore <= now &&
+            this.#queue.includes(p) &&
+            !streams.has(p.append.streamId) &&
+            !(this.ctx.groupCommit && this.#busy.has(p.append.streamId)),
+        ) &&
         actions + size <= Limits.transactionActions &&
-        bytes + pending.append.bytes <= Limits.transactionBytes &&
-        !(pending.alone && batch.length > 0);
+        bytes + unitBytes <= Limits.transactionBytes &&
+        !(alone && batch.length > 0);
       if (!fits) {
         i++;
         continue;
       }
-      this.#queue.splice(i, 1);
-      this.#startFromKnown(pending);
-      batch.push(pending);
-      streams.add(pending.append.streamId);
+      // The unit's first member is the one at i; the others (if any) come after it.
+      for (const member of unit) this.#queue.splice(this.#queue.indexOf(member), 1);
+      for (const member of unit) {
+        this.#startFromKnown(member);
+        batch.push(member);
+        streams.add(member.append.streamId);
+      }
       actions += size;
-      bytes += pending.append.bytes;
-      if (pending.alone || !this.ctx.groupCommit) break;
+      bytes += unitBytes;
+      if (alone || !this.ctx.groupCommit) break;
     }
     return batch;
   }
@@ -152,15 +204,124 @@ export class Committer implements AppendQueue {
   }
 
   #settle(outcome: BatchOutcome): void {
-    for (const { pending, result } of outcome.committed) {
-      this.#remember(pending.append.streamId, {
-        version: result.nextExpectedVersion,
-        lastEventId: result.events.at(-1)?.eventId,
-      });
-      pending.resolve(result);
+    const groups = new Map<PendingGroup, BatchOutcome>();
+    const ofGroup = (pending: Pending) => {
+      if (!pending.group) return undefined;
+      let entries = groups.get(pending.group);
+      if (!entries) {
+        entries = { committed: [], failed: [], requeue: [] };
+        groups.set(pending.group, entries);
+      }
+      return entries;
+    };
+    for (const entry of outcome.committed) {
+      const grouped = ofGroup(entry.pending);
+      if (grouped) grouped.committed.push(entry);
+      else this.#commitOne(entry.pending, entry.result);
     }
-    for (const { pending, error } of outcome.failed) pending.reject(error);
-    for (const requeue of outcome.requeue) this.#requeue(requeue);
+    for (const entry of outcome.failed) {
+      const grouped = ofGroup(entry.pending);
+      if (grouped) grouped.failed.push(entry);
+      else entry.pending.reject(entry.error);
+    }
+    for (const requeue of outcome.requeue) {
+      const grouped = ofGroup(requeue.pending);
+      if (grouped) grouped.requeue.push(requeue);
+      else this.#requeue(requeue);
+    }
+    for (const [group, entries] of groups) this.#settleGroup(group, entries);
+  }
+
+  #commitOne(pending: Pending, result: AppendResult): void {
+    this.#remember(pending.append.streamId, {
+      version: result.nextExpectedVersion,
+      lastEventId: result.events.at(-1)?.eventId,
+    });
+    pending.resolve(result);
+  }
+
+  /**
+   * A group is settled as one: committed when every member is (its
+   * transaction committed, or each found its events already stored), failed
+   * when any member failed (its transaction did not commit, so nothing of the
+   * group is written), otherwise queued again whole.
+   */
+  #settleGroup(group: PendingGroup, entries: BatchOutcome): void {
+    const [failure] = entries.failed;
+    if (failure) {
+      group.reject(failure.error);
+      return;
+    }
+    if (entries.committed.length === group.members.length) {
+      const results = group.members.map((member) => {
+        const entry = entries.committed.find((c) => c.pending === member) as {
+          result: AppendResult;
+        };
+        this.#remember(member.append.streamId, {
+          version: entry.result.nextExpectedVersion,
+          lastEventId: entry.result.events.at(-1)?.eventId,
+        });
+        return entry.result;
+      });
+      group.resolve(results);
+      return;
+    }
+    this.#requeueGroup(group, entries.requeue);
+  }
+
+  #requeueGroup(group: PendingGroup, requeues: readonly Requeue[]): void {
+    const now = Date.now();
+    const members = group.members;
+    const lead = members[0] as Pending;
+    const pause = requeues.some((r) => r.pause);
+    const delay = pause
+      ? backoffDelay(Math.max(...members.map((m) => ++m.pauses)), this.ctx.retry)
+      : 0;
+    const attempts = Math.max(...members.map((m) => m.attempts));
+    if (now + delay > lead.deadline || attempts >= this.ctx.retry.maxAttempts) {
+      const lastError = members.find((m) => m.lastError !== undefined)?.lastError;
+      group.reject(
+        new ContentionRetriesExhaustedError(
+          members.map((m) => m.append.streamId).join("', '"),
+          attempts,
+          {
+            cause: lastError,
+            elapsedMs: now - lead.startedAt,
+          },
+        ),
+      );
+      return;
+    }
+    const alone = requeues.some((r) => r.alone);
+    for (const member of members) {
+      member.notBefore = now + delay;
+      if (alone) member.alone = true;
+    }
+    const refresh = requeues.filter((r) => r.refreshBase).map((r) => r.pending);
+    if (refresh.length === 0) {
+      this.#queue.push(...members);
+      return;
+    }
+    // The outcome of its last transaction is unknown: look again where each stream is.
+    Promise.all(refresh.map((member) => findBaseVersion(this.ctx, member.append))).then(
+      (bases) => {
+        const results = bases.flatMap((b) => (b.kind === 'done' ? [b.result] : []));
+        if (results.length === members.length) {
+          return group.resolve(
+            members.map(
+              (m) => results.find((r) => r.streamId === m.append.streamId) as AppendResult,
+            ),
+          );
+        }
+        bases.forEach((base, i) => {
+          // A member found committed keeps its base: its head refuses it, and the stream is looked at again.
+          if (base.kind === 'base') (refresh[i] as Pending).baseVersion = base.version;
+        });
+        this.#queue.push(...members);
+        this.#pump();
+      },
+      (error: unknown) => group.reject(error),
+    );
   }
 
   #remember(streamId: string, known: { version: number; lastEventId: string | undefined }): void {
@@ -211,4 +372,29 @@ export class Committer implements AppendQueue {
       this.#pump();
     }, delay);
   }
+}
+
+function newPending(
+  append: PreparedAppend,
+  baseVersion: number,
+  now: number,
+  timeoutMs: number,
+  resolve: (result: AppendResult) => void,
+  reject: (error: unknown) => void,
+  group?: PendingGroup,
+): Pending {
+  return {
+    append,
+    baseVersion,
+    startedAt: now,
+    deadline: now + timeoutMs,
+    attempts: 0,
+    pauses: 0,
+    notBefore: now,
+    alone: false,
+    lastError: undefined,
+    ...(group && { group }),
+    resolve,
+    reject,
+  };
 }

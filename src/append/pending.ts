@@ -1,6 +1,17 @@
 import type { AppendResult } from '../types.js';
 import type { PreparedAppend } from './validate-append.js';
 
+/**
+ * Appends to several streams that commit together or not at all
+ * (`appendToStreams`): they always ride in one transaction, and are settled
+ * (committed, failed, queued again) as one.
+ */
+export interface PendingGroup {
+  readonly members: readonly Pending[];
+  resolve(results: AppendResult[]): void;
+  reject(error: unknown): void;
+}
+
 /** An append waiting for (another) transaction. */
 export interface Pending {
   readonly append: PreparedAppend;
@@ -15,6 +26,8 @@ export interface Pending {
   /** After a failure that is not understood in a batch: try it alone. */
   alone: boolean;
   lastError: unknown;
+  /** Set when this append is one member of an all-or-nothing group. */
+  readonly group?: PendingGroup;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }

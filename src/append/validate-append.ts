@@ -139,6 +139,7 @@ export function appendFixedBytes(streamId: string, createdAt: string): number {
     [Attr.pk]: Keys.streamPk(streamId),
     [Attr.sk]: Keys.headSk,
     [Attr.streamId]: streamId,
+    [Attr.category]: streamId,
     [Attr.version]: 0,
     [Attr.lastPosition]: 0,
     [Attr.createdAt]: createdAt,

@@ -155,6 +155,7 @@ describe('appendToStream recorded shape', () => {
         version: 2,
         lastAppendCount: 1,
         lastPosition: event?.position,
+        category: 'append',
         createdAt: seedHead?.createdAt,
         updatedAt: event?.createdAt,
       },

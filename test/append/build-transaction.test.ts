@@ -97,7 +97,7 @@ describe('buildBatchTransaction', () => {
             TableName: 'events',
             Key: { PK: 'STREAM#account-1', SK: 'HEAD' },
             UpdateExpression:
-              'SET #version = :next, #streamId = :streamId, #count = :count, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now), #lastPosition = :last',
+              'SET #version = :next, #streamId = :streamId, #count = :count, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now), #category = :category, #lastPosition = :last',
             ConditionExpression: '#version = :expected',
             ExpressionAttributeNames: {
               '#version': 'version',
@@ -105,6 +105,7 @@ describe('buildBatchTransaction', () => {
               '#createdAt': 'createdAt',
               '#updatedAt': 'updatedAt',
               '#count': 'lastAppendCount',
+              '#category': 'category',
               '#lastPosition': 'lastPosition',
             },
             ExpressionAttributeValues: {
@@ -112,6 +113,7 @@ describe('buildBatchTransaction', () => {
               ':streamId': 'account-1',
               ':now': createdAt,
               ':count': 2,
+              ':category': 'account',
               ':last': 43,
               ':expected': 5,
             },
@@ -182,6 +184,7 @@ describe('buildBatchTransaction', () => {
       ':streamId': 'account-2',
       ':now': createdAt,
       ':count': 1,
+      ':category': 'account',
       ':last': 1,
     });
     expect(tx.results[0]?.events.map((e) => [e.version, e.position])).toEqual([[1, 1]]);

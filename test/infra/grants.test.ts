@@ -63,6 +63,7 @@ describe('EventStore grants for other functions', () => {
     expect(byResource).toEqual({
       [eventsArn]: sorted(TableActions.read),
       [`${eventsArn}/index/${Index.byPosition}`]: sorted(TableActions.read),
+      [`${eventsArn}/index/${Index.byCategory}`]: sorted(TableActions.read),
       [`${logicalId(synth.eventStore.snapshotTable)}.Arn`]: sorted(TableActions.snapshotRead),
     });
   });

@@ -73,7 +73,7 @@ describe('EventStore IAM', () => {
     expect(forbidden).toEqual([]);
   });
 
-  it('gives the API reads and the append writes on the events table, reads on $all and on read models', () => {
+  it('gives the API reads and the append writes on the events table, reads on $all, on the category index and on read models', () => {
     const byResource = actionsByResource(
       statementsOf(synth.template, synth.eventStore.api.function),
     );
@@ -81,12 +81,16 @@ describe('EventStore IAM', () => {
     expect(byResource[eventsArn]).toEqual(
       sorted([...TableActions.read, ...TableActions.append].filter(unique)),
     );
+    const categoryIndexArn = `${eventsArn}/index/${Index.byCategory}`;
     expect(byResource[indexArn]).toEqual(sorted(TableActions.read));
+    expect(byResource[categoryIndexArn]).toEqual(sorted(TableActions.read));
     expect(byResource[readModelsArn]).toEqual(sorted(TableActions.read));
     expect(byResource[snapshotsArn]).toEqual(sorted(TableActions.snapshotRead));
-    expect(Object.keys(byResource).filter((r) => r.includes('/index/') && r !== indexArn)).toEqual(
-      [],
-    );
+    expect(
+      Object.keys(byResource).filter(
+        (r) => r.includes('/index/') && r !== indexArn && r !== categoryIndexArn,
+      ),
+    ).toEqual([]);
   });
 
   it('lets the projector read the events table and write read models, nothing more', () => {

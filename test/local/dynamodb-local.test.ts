@@ -32,6 +32,7 @@ describe('bundled DynamoDB Local jar (the path npm start and Docker-less machine
       });
       expect(events.Table?.GlobalSecondaryIndexes?.map((gsi) => gsi.IndexName)).toEqual([
         Index.byPosition,
+        Index.byCategory,
       ]);
     } finally {
       client.destroy();

@@ -27,6 +27,9 @@ const consumerDependencies = [
   '@aws-lambda-powertools/metrics',
   'aws-cdk-lib',
   'constructs',
+  // The optional peers of the ./emmett and ./castore subpaths (the SDK itself needs neither: see below).
+  '@event-driven-io/emmett',
+  '@castore/core',
 ];
 const consumerDevDependencies = ['esbuild', '@types/node', '@types/aws-lambda'];
 
@@ -124,7 +127,21 @@ describe('the packed package, installed into a fresh app', () => {
       './cdk': 'function',
       './client': 'function',
       './local': 'function',
+      './emmett': 'function',
+      './castore': 'function',
     });
+  });
+
+  it('keeps Emmett and Castore out of the SDK core: no file of dist/src imports them', () => {
+    const dist = join(app, 'node_modules/dynamo-event-store/dist/src');
+    const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.js'),
+    );
+    const importers = files.filter((f) =>
+      /from '(@event-driven-io|@castore)\//.test(readFileSync(join(dist, f), 'utf8')),
+    );
+    expect(files.length).toBeGreaterThan(20);
+    expect(importers).toEqual([]);
   });
 
   it('appends and reads through the SDK against DynamoDB Local', () => {

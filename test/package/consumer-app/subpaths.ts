@@ -1,6 +1,8 @@
 import { EventStore, type EventStoreError } from 'dynamo-event-store';
+import { DynamoEventStorageAdapter } from 'dynamo-event-store/castore';
 import { EventStoreConstruct, type EventStoreConstructProps } from 'dynamo-event-store/cdk';
 import { EventStoreClient, type EventStoreClientOptions } from 'dynamo-event-store/client';
+import { type DynamoDBEmmettEventStore, getDynamoDBEventStore } from 'dynamo-event-store/emmett';
 import {
   createApiHandler,
   createProjectorHandler,
@@ -15,7 +17,8 @@ const options: LocalRuntimeOptions = { port: 0 };
 const clientOptions: EventStoreClientOptions = { url: 'http://localhost:3000' };
 const handler: StreamHandler | undefined = undefined;
 const error: EventStoreError | undefined = undefined;
-void [props, options, clientOptions, handler, error];
+const emmett: DynamoDBEmmettEventStore | undefined = undefined;
+void [props, options, clientOptions, handler, error, emmett];
 console.log(
   JSON.stringify({
     '.': typeof EventStore,
@@ -25,5 +28,7 @@ console.log(
     './cdk': typeof EventStoreConstruct,
     './client': typeof EventStoreClient,
     './local': typeof startLocalRuntime,
+    './emmett': typeof getDynamoDBEventStore,
+    './castore': typeof DynamoEventStorageAdapter,
   }),
 );

@@ -1,0 +1,2 @@
+export { DynamoEventStorageAdapter } from './adapter.js';
+export { EventAlreadyExistsError } from './events.js';
