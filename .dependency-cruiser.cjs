@@ -44,7 +44,7 @@ module.exports = {
       from: { path: '^examples/' },
       to: {
         path: '^(src|lambdas|local|infra|bench|test)/',
-        pathNot: '^(src/index|lambdas/index|infra/index|local/index)[.]ts$',
+        pathNot: '^(src/index|src/testing/index|lambdas/index|infra/index|local/index)[.]ts$',
       },
     },
     {

@@ -168,6 +168,16 @@ export const readAllOptionsSchema = z.object({
   streamPrefix: z.string().optional(),
 });
 
+/** `readAll`'s options, checked at the call. */
+export function parseReadAllOptions(options: unknown): z.infer<typeof readAllOptionsSchema> {
+  const parsed = parse(readAllOptionsSchema, options ?? {}, 'options');
+  if (parsed.eventTypes?.length === 0) {
+    // An empty list would read the whole store to return nothing; say so instead.
+    throw new ValidationError('options.eventTypes', 'must list at least one type (got [])');
+  }
+  return parsed;
+}
+
 /**
  * Parses with a schema and turns the first problem into a ValidationError
  * that names the field (`events[3].type`) and says what is allowed.

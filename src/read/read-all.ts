@@ -1,4 +1,4 @@
-import { AllStreamLaggingError, ValidationError } from '../errors.js';
+import { AllStreamLaggingError } from '../errors.js';
 import type { StoreLayout } from '../position/counter.js';
 import { readCounterItem } from '../position/counter.js';
 import { isAbortMarker, toSlot } from '../position/slots.js';
@@ -6,7 +6,7 @@ import { toRecordedEvent } from '../records.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr } from '../table.js';
 import type { PositionedEvent, ReadAllOptions, RecordedEvent } from '../types.js';
-import { parse, readAllOptionsSchema } from '../validation.js';
+import { parseReadAllOptions } from '../validation.js';
 import { anythingOnNextPage, type IndexItem, readIndexWindow } from './all-index.js';
 import { fromSlot, type Range, resolveReservedHole } from './reserved-holes.js';
 
@@ -44,11 +44,7 @@ export function readAll(
   ctx: StoreContext,
   options: ReadAllOptions = {},
 ): AsyncIterable<PositionedEvent> {
-  const parsed = parse(readAllOptionsSchema, options ?? {}, 'options');
-  if (parsed.eventTypes?.length === 0) {
-    // An empty list would read the whole store to return nothing; say so instead.
-    throw new ValidationError('options.eventTypes', 'must list at least one type (got [])');
-  }
+  const parsed = parseReadAllOptions(options);
   return readPositions(ctx, {
     fromPosition: parsed.fromPosition ?? 1,
     maxCount: parsed.maxCount ?? Number.POSITIVE_INFINITY,
