@@ -7,7 +7,7 @@ import type { StoreContext } from '../store-context.js';
 import { Attr } from '../table.js';
 import type { PositionedEvent, ReadAllOptions, RecordedEvent } from '../types.js';
 import { parseReadAllOptions } from '../validation.js';
-import { anythingOnNextPage, type IndexItem, readIndexWindow } from './all-index.js';
+import { anythingOnNextPage, type IndexItem, itemAtOrBelow, readIndexWindow } from './all-index.js';
 import { fromSlot, type Range, resolveReservedHole } from './reserved-holes.js';
 
 export { buildIndexQuery } from './all-index.js';
@@ -114,6 +114,9 @@ async function* readPositions(
       await lag.wait(expected);
       continue;
     }
+    // A reader that starts inside a range (a sequenced block, an abort marker) sees no index
+    // item at its first position: the range's one item is below it.
+    range ??= expected > 1 ? await rangeCovering(ctx, layout, expected) : undefined;
     const resolved = await resolveReservedHole(ctx, layout, {
       position: expected,
       range,
@@ -151,6 +154,17 @@ function rangeOf(item: IndexItem, layout: StoreLayout): Range {
     return { first: position, last: position };
   }
   return { first: Number(item[Attr.rangeFirst]), last: Number(item[Attr.rangeLast]) };
+}
+
+/** The range of the index item at or below `position`, when it reaches `position`. */
+async function rangeCovering(
+  ctx: StoreContext,
+  layout: StoreLayout,
+  position: number,
+): Promise<Range | undefined> {
+  const item = await itemAtOrBelow(ctx, layout, position);
+  const range = item && rangeOf(item, layout);
+  return range && range.last >= position ? range : undefined;
 }
 
 function matches(plan: AllReadPlan, event: RecordedEvent): boolean {

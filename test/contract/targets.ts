@@ -9,6 +9,8 @@ export interface ContractStore {
   readonly store: EventStoreApi;
   /** Places every appended event in `$all` (sequenced mode's sequencer); nothing to do elsewhere. */
   placeAll(): Promise<void>;
+  /** `$all` follows commit order across streams; sequenced mode's is sequencing order (per stream only). */
+  readonly commitOrder: boolean;
 }
 
 export interface ContractTarget {
@@ -30,6 +32,7 @@ function dynamoDbLocal(mode: PositionMode): ContractTarget {
           if (mode !== 'sequenced') return;
           await Sequencer.for({ tableName: db.tables.eventsTable, client: db.client }).sweep();
         },
+        commitOrder: mode !== 'sequenced',
       };
     },
   };
@@ -39,7 +42,7 @@ const inMemory: ContractTarget = {
   name: 'InMemoryEventStore',
   use() {
     const store = new InMemoryEventStore();
-    return { store, placeAll: async () => {} };
+    return { store, placeAll: async () => {}, commitOrder: true };
   },
 };
 
