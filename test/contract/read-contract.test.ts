@@ -70,6 +70,7 @@ describe.each(contractTargets)('reads on $name', (target) => {
   it('reports a stream head, version and existence, and none for an absent stream', async () => {
     const id = streamId('read');
     const first = await store().appendToStream(id, numbered(2));
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const second = await store().appendToStream(id, numbered(1));
 
     const head = await store().getStreamHead(id);
@@ -80,6 +81,7 @@ describe.each(contractTargets)('reads on $name', (target) => {
       createdAt: first.events[0]?.createdAt,
       updatedAt: second.events[0]?.createdAt,
     });
+    expect(head?.updatedAt).not.toBe(head?.createdAt);
     expect(await store().getStreamVersion(id)).toBe(3);
     expect(await store().streamExists(id)).toBe(true);
     const absent = streamId('read');
