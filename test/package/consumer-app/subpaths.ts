@@ -7,6 +7,7 @@ import {
   type StreamHandler,
 } from 'dynamo-event-store/lambda';
 import { type LocalRuntimeOptions, startLocalRuntime } from 'dynamo-event-store/local';
+import { InMemoryEventStore } from 'dynamo-event-store/testing';
 
 /** Each subpath resolves, with types (the type-check proves those), and at run time. */
 const props: EventStoreConstructProps = { projections: './projections.ts' };
@@ -22,5 +23,6 @@ console.log(
     ),
     './cdk': typeof EventStoreConstruct,
     './local': typeof startLocalRuntime,
+    './testing': typeof InMemoryEventStore,
   }),
 );
