@@ -4,3 +4,4 @@
  * rule keeps it so), so a test that imports only this and the domain starts fast.
  */
 export { InMemoryEventStore } from './in-memory-event-store.js';
+export { projectAll } from './project-all.js';

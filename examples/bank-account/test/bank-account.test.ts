@@ -1,7 +1,12 @@
 import { loadAggregate, ValidationError, WrongExpectedVersionError } from 'dynamo-event-store';
-import { InMemoryEventStore } from 'dynamo-event-store/testing';
+import { InMemoryEventStore, projectAll } from 'dynamo-event-store/testing';
 import { describe, expect, it } from 'vitest';
-import { accountAggregate, accountStreamId, decideAccount } from '../src/bank-account.js';
+import {
+  accountAggregate,
+  accountBalances,
+  accountStreamId,
+  decideAccount,
+} from '../src/bank-account.js';
 import { handleAccountCommand } from '../src/commands.js';
 
 describe('a bank account', () => {
@@ -40,5 +45,14 @@ describe('a bank account', () => {
         expectedVersion: version,
       }),
     ).rejects.toThrow(WrongExpectedVersionError);
+  });
+
+  it('shows the balance in the account-balances read model', async () => {
+    const store = new InMemoryEventStore();
+    await handleAccountCommand(store, '5', { type: 'open', owner: 'Di' });
+    await handleAccountCommand(store, '5', { type: 'deposit', amount: 12 });
+
+    const balances = await projectAll(store, accountBalances);
+    expect(balances.get('5')).toEqual({ status: 'open', owner: 'Di', balance: 12, lastVersion: 2 });
   });
 });
