@@ -71,6 +71,7 @@ export class InMemoryEventStore implements EventStoreApi {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     const append = validateAppend(streamId, events, options);
+    // Checked as EventStore checks it, though nothing here waits or retries.
     appendTimeoutMs(options, 1);
     // No await from here on: the check and the write are one step, as a transaction is.
     return this.#commit(append);

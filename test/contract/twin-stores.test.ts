@@ -16,7 +16,7 @@ import { collect, outcomeOf } from './targets.js';
 // commit times differ, and positions are compared by the event they belong to
 // (DynamoDB's continue after the runs before; reserved mode's have gaps).
 
-const RUNS = 10;
+const RUNS = 8;
 const MAX_COMMANDS = 25;
 
 const streams = ['a-1', 'a-2', 'b-1'] as const;
