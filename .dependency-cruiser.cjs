@@ -79,7 +79,8 @@ module.exports = {
       from: { path: '^examples/' },
       to: {
         path: '^(src|lambdas|local|infra|bench|test)/',
-        pathNot: '^(src/index|client/index|lambdas/index|infra/index|local/index)[.]ts$',
+        pathNot:
+          '^(src/index|src/testing/index|client/index|adapters/emmett/index|adapters/castore/index|lambdas/index|infra/index|local/index)[.]ts$',
       },
     },
     {

@@ -1,7 +1,5 @@
 import { StreamNotFoundError, ValidationError } from './errors.js';
-import { readStream } from './read/read-stream.js';
-import { getSnapshot } from './snapshots.js';
-import type { StoreContext } from './store-context.js';
+import type { EventStoreApi } from './event-store-api.js';
 import type { AggregateStreamOptions, AggregateStreamResult, RecordedEvent } from './types.js';
 import { describe, parse, streamIdSchema } from './validation.js';
 
@@ -10,10 +8,11 @@ import { describe, parse, streamIdSchema } from './validation.js';
  * With `snapshot`, starts from the stored snapshot when its stateVersion is
  * the one asked for (default 1) and it is not past `toVersion`, and reads only
  * the newer events; a snapshot of another reducer schema is ignored. An absent
- * stream folds to `initialState()` at version 0.
+ * stream folds to `initialState()` at version 0. Built on the store's own
+ * reads, so every store folds alike.
  */
 export async function aggregateStream<State, Event extends RecordedEvent>(
-  ctx: StoreContext,
+  store: Pick<EventStoreApi, 'readStream' | 'getSnapshot'>,
   streamId: string,
   options: AggregateStreamOptions<State, Event>,
 ): Promise<AggregateStreamResult<State>> {
@@ -21,7 +20,8 @@ export async function aggregateStream<State, Event extends RecordedEvent>(
   const wantedStateVersion = validateOptions(options);
   const toVersion = options.toVersion ?? Number.MAX_SAFE_INTEGER;
 
-  const snapshot = wantedStateVersion === undefined ? undefined : await getSnapshot<State>(ctx, id);
+  const snapshot =
+    wantedStateVersion === undefined ? undefined : await store.getSnapshot<State>(id);
   const usable =
     snapshot && snapshot.stateVersion === wantedStateVersion && snapshot.version <= toVersion
       ? snapshot
@@ -32,7 +32,7 @@ export async function aggregateStream<State, Event extends RecordedEvent>(
   let eventsRead = 0;
   if (version >= toVersion) return { state, version, eventsRead, fromSnapshotVersion: version };
   try {
-    for await (const event of readStream(ctx, id, {
+    for await (const event of store.readStream(id, {
       fromVersion: version + 1,
       ...(options.toVersion !== undefined && { maxCount: toVersion - version }),
     })) {

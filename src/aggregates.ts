@@ -1,5 +1,5 @@
 import { InvalidDefinitionError } from './errors.js';
-import type { EventStore } from './event-store.js';
+import type { EventStoreApi } from './event-store-api.js';
 import type { AggregateStreamResult, RecordedEvent } from './types.js';
 
 /** The fold of one stream category (the stream id's prefix before the first `-`). */
@@ -74,7 +74,7 @@ export function aggregateFor(
 
 /** The aggregate's current state, starting from its snapshot when one of the same stateVersion exists. */
 export function loadAggregate<State, Event extends RecordedEvent>(
-  store: EventStore,
+  store: EventStoreApi,
   aggregate: AggregateDefinition<State, Event>,
   streamId: string,
 ): Promise<AggregateStreamResult<State>> {

@@ -1,6 +1,7 @@
 import { aggregateStream } from './aggregate-stream.js';
 import { appendToStream } from './append/append-to-stream.js';
 import { appendToStreams } from './append/append-to-streams.js';
+import type { EventStoreApi } from './event-store-api.js';
 import { listStreams } from './read/list-streams.js';
 import { readAll } from './read/read-all.js';
 import { readAllPage } from './read/read-all-page.js';
@@ -35,7 +36,7 @@ import type {
  * The event store on one DynamoDB events table. Each method is a thin door to
  * its own module; the class holds only the configuration they share.
  */
-export class EventStore {
+export class EventStore implements EventStoreApi {
   readonly #ctx: StoreContext;
 
   constructor(options: EventStoreOptions) {
@@ -88,7 +89,7 @@ export class EventStore {
    * `nextPosition` to go on from, instead of scanning the whole store.
    */
   readAllPage(options: ReadAllPageOptions = {}): Promise<ReadAllPageResult> {
-    return readAllPage(this.#ctx, options);
+    return readAllPage(this, options);
   }
 
   /**
@@ -132,6 +133,6 @@ export class EventStore {
     streamId: string,
     options: AggregateStreamOptions<State, Event>,
   ): Promise<AggregateStreamResult<State>> {
-    return aggregateStream(this.#ctx, streamId, options);
+    return aggregateStream(this, streamId, options);
   }
 }

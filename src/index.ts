@@ -34,6 +34,7 @@ export {
   WrongExpectedVersionError,
 } from './errors.js';
 export { EventStore } from './event-store.js';
+export type { EventStoreApi } from './event-store-api.js';
 export { type RepairOptions, repairPositionCounter } from './position/repair.js';
 export { type HeadChange, type SequenceResult, Sequencer } from './position/sequencer.js';
 export {

@@ -1,5 +1,5 @@
 import { type AggregateDefinition, aggregateFor } from './aggregates.js';
-import type { EventStore } from './event-store.js';
+import type { EventStoreApi } from './event-store-api.js';
 import type { RecordedEvent } from './types.js';
 
 /** One snapshot to take: the stream's state at exactly `version` (a multiple of snapshotEvery). */
@@ -55,7 +55,7 @@ export interface TakeSnapshotResult {
  * older and of the same stateVersion, whatever was appended since.
  */
 export async function takeSnapshot(
-  store: EventStore,
+  store: EventStoreApi,
   aggregate: AggregateDefinition,
   streamId: string,
   version: number,

@@ -196,6 +196,15 @@ export const listStreamsOptionsSchema = z.strictObject({
     })
     .optional(),
 });
+/** `readAll`'s options, checked at the call. */
+export function parseReadAllOptions(options: unknown): z.infer<typeof readAllOptionsSchema> {
+  const parsed = parse(readAllOptionsSchema, options ?? {}, 'options');
+  if (parsed.eventTypes?.length === 0) {
+    // An empty list would read the whole store to return nothing; say so instead.
+    throw new ValidationError('options.eventTypes', 'must list at least one type (got [])');
+  }
+  return parsed;
+}
 
 /**
  * Parses with a schema and turns the first problem into a ValidationError

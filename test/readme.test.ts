@@ -29,12 +29,27 @@ describe('the README', () => {
       'dynamo-event-store/emmett',
       'dynamo-event-store/lambda',
       'dynamo-event-store/local',
+      'dynamo-event-store/testing',
     ]);
   });
 
   it.each(imports)('names only what $module exports: $names', async ({ module, names }) => {
     const exported = await import(/* @vite-ignore */ module);
     expect(names.filter((name) => !(name in exported))).toEqual([]);
+  });
+
+  it("shows the bank-account example's command handler and domain tests exactly as they run", () => {
+    const section = readme.slice(
+      readme.indexOf('### Testing your domain'),
+      readme.indexOf('\n## ', readme.indexOf('### Testing your domain')),
+    );
+    const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+
+    expect(blocks).toEqual([
+      file('examples/bank-account/src/commands.ts'),
+      file('examples/bank-account/test/bank-account.test.ts'),
+    ]);
   });
 
   it('names the construct EventStoreConstruct, never the SDK class, in CDK code', () => {

@@ -1,10 +1,10 @@
-import type { EventStore } from '../../src/event-store.js';
+import type { EventStoreApi } from '../../src/event-store-api.js';
 import type { ApiLogger, ApiMetrics } from './observability.js';
 import type { ProjectionReader } from './projection-routes.js';
 
 /** The store operations the API calls; a test can hand in anything with this shape. */
 export type ApiStore = Pick<
-  EventStore,
+  EventStoreApi,
   | 'appendToStream'
   | 'readStream'
   | 'readAll'

@@ -1,12 +1,12 @@
 import type { AggregateDefinition } from '../../src/aggregates.js';
 import { ValidationError } from '../../src/errors.js';
-import type { EventStore } from '../../src/event-store.js';
+import type { EventStoreApi } from '../../src/event-store-api.js';
 import { planSnapshots, takeSnapshot } from '../../src/snapshotting.js';
 import { type FailureLogger, reportPartialFailures, type StreamHandler } from './partial-batch.js';
 import { parseBatch } from './records.js';
 
 export interface SnapshotterHandlerDeps {
-  store: EventStore;
+  store: EventStoreApi;
   aggregates: readonly AggregateDefinition[];
   logger?: FailureLogger;
 }

@@ -1,8 +1,7 @@
-import { ValidationError } from '../errors.js';
 import type { StoreContext } from '../store-context.js';
 import type { AppendOptions, AppendResult, NewEvent } from '../types.js';
 import { Committer } from './committer.js';
-import { validateAppend } from './validate-append.js';
+import { appendTimeoutMs, validateAppend } from './validate-append.js';
 
 /**
  * Appends all the events or none, in one conditional TransactWriteItems
@@ -19,10 +18,7 @@ export async function appendToStream(
   options: AppendOptions,
 ): Promise<AppendResult> {
   const append = validateAppend(streamId, events, options);
-  const timeoutMs = options?.timeoutMs ?? ctx.retry.timeoutMs;
-  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new ValidationError('options.timeoutMs', `must be a number of ms > 0 (got ${timeoutMs})`);
-  }
+  const timeoutMs = appendTimeoutMs(options, ctx.retry.timeoutMs);
   ctx.appends ??= new Committer(ctx);
   return ctx.appends.submit(append, timeoutMs);
 }

@@ -1,7 +1,8 @@
 import { WrongExpectedVersionError } from '../errors.js';
 import type { StoreContext } from '../store-context.js';
 import type { AppendResult } from '../types.js';
-import { isSameAppend, readEventsFrom, readLatestEvents, resultFrom } from './idempotency.js';
+import { readEventsFrom, readLatestEvents } from './idempotency.js';
+import { isSameAppend, resultFrom } from './same-append.js';
 import type { PreparedAppend } from './validate-append.js';
 
 /** The version an append's head must be at, or the result of the same append found committed. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppendTooLargeError, ValidationError } from '../errors.js';
 import { toEventItem } from '../records.js';
 import { Attr, Keys, Limits } from '../table.js';
-import type { ExpectedVersion, JsonValue } from '../types.js';
+import type { AppendOptions, ExpectedVersion, JsonValue } from '../types.js';
 import {
   describe,
   expectedVersionSchema,
@@ -74,6 +74,15 @@ export function validateAppend(
   const createdAt = now.toISOString();
   const bytes = appendBytes(id, prepared, createdAt);
   return { streamId: id, expectedVersion, events: prepared, createdAt, bytes };
+}
+
+/** The append's retry time budget: its own `timeoutMs`, else the store's. */
+export function appendTimeoutMs(options: AppendOptions | undefined, fallback: number): number {
+  const timeoutMs = options?.timeoutMs ?? fallback;
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new ValidationError('options.timeoutMs', `must be a number of ms > 0 (got ${timeoutMs})`);
+  }
+  return timeoutMs;
 }
 
 function rejectDuplicateIds(events: readonly PreparedEvent[]): void {

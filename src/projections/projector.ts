@@ -1,5 +1,5 @@
 import { InvalidDefinitionError, ProjectionFailedError, ValidationError } from '../errors.js';
-import type { EventStore } from '../event-store.js';
+import type { EventStoreApi } from '../event-store-api.js';
 import type { RecordedEvent } from '../types.js';
 import { documentKeyOf, invalidKeyReason, type ProjectionDefinition } from './define.js';
 import { type DocumentVersion, type ProjectionDocument, streamVersions } from './documents.js';
@@ -7,7 +7,7 @@ import type { ProjectionStore } from './projection-store.js';
 import { type RebuildOptions, type RebuildProgress, rebuildProjection } from './rebuild.js';
 
 export interface ProjectorOptions {
-  store: EventStore;
+  store: EventStoreApi;
   projectionStore: ProjectionStore;
   projections: readonly ProjectionDefinition[];
   /** Tries per document when concurrent writers keep winning the condition. Default 10. */
@@ -81,7 +81,7 @@ interface Fold {
 /** Applies recorded events to projection documents: idempotent, gap-filling, one conditional write per document. */
 export class Projector {
   readonly projections: readonly ProjectionDefinition[];
-  readonly #store: EventStore;
+  readonly #store: EventStoreApi;
   readonly #documents: ProjectionStore;
   readonly #maxAttempts: number;
   readonly #concurrency: number;

@@ -1,11 +1,11 @@
-import type { EventStore } from '../event-store.js';
+import type { EventStoreApi } from '../event-store-api.js';
 import type { ProjectionDefinition } from './define.js';
 import type { ProjectionStore } from './projection-store.js';
 import { Projector } from './projector.js';
 import type { RebuildOptions, RebuildProgress } from './rebuild.js';
 
 export interface RebuildProjectionOptions extends RebuildOptions {
-  readonly store: EventStore;
+  readonly store: EventStoreApi;
   readonly projectionStore: ProjectionStore;
   readonly projection: ProjectionDefinition;
 }

@@ -1,5 +1,5 @@
 import { ProjectionFailedError } from '../errors.js';
-import type { EventStore } from '../event-store.js';
+import type { EventStoreApi } from '../event-store-api.js';
 import type { PositionedEvent, RecordedEvent } from '../types.js';
 import type { ProjectionDefinition } from './define.js';
 import type { ProjectionStore } from './projection-store.js';
@@ -31,7 +31,7 @@ export interface RebuildOptions {
 }
 
 export interface RebuildDeps {
-  store: EventStore;
+  store: EventStoreApi;
   projectionStore: ProjectionStore;
   apply(
     events: readonly RecordedEvent[],

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { EventStore } from '../event-store.js';
+import type { EventStoreApi } from '../event-store-api.js';
 import type { PositionedEvent, RecordedEvent } from '../types.js';
 import { describe, eventTypeSchema, parse, wholeNumber } from '../validation.js';
 import type { ProjectionStore } from './projection-store.js';
 
 export interface SubscribeToAllOptions {
-  store: EventStore;
+  store: EventStoreApi;
   /** Where the checkpoint (`CHECKPOINT#name`) lives. */
   checkpoints: ProjectionStore;
   /** Names the checkpoint: a subscription with the same name resumes where the last one stopped. */

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { StoreContext } from '../store-context.js';
+import type { EventStoreApi } from '../event-store-api.js';
 import type { ReadAllPageOptions, ReadAllPageResult, RecordedEvent } from '../types.js';
 import { describe, eventTypeSchema, parse, wholeNumber } from '../validation.js';
-import { readAll } from './read-all.js';
 
 export const ReadAllPageDefaults = { limit: 100, maxExamined: 5000 } as const;
 
@@ -36,9 +35,10 @@ const jsonBytes = (event: RecordedEvent): number =>
  *
  * Positions need not be contiguous (aborted ranges are gaps), so the next
  * position is always taken from an event seen, never computed from counts.
+ * Built on the store's own `readAll`, so every store pages alike.
  */
 export async function readAllPage(
-  ctx: StoreContext,
+  store: Pick<EventStoreApi, 'readAll'>,
   options: ReadAllPageOptions = {},
 ): Promise<ReadAllPageResult> {
   const parsed = parse(optionsSchema, options ?? {}, 'options');
@@ -55,7 +55,7 @@ export async function readAllPage(
   let used = 0;
   let examined = 0;
   let lastExamined: number | undefined;
-  const all = readAll(ctx, {
+  const all = store.readAll({
     ...(parsed.fromPosition !== undefined && { fromPosition: parsed.fromPosition }),
     maxCount: maxExamined,
   });

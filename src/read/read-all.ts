@@ -1,4 +1,4 @@
-import { AllStreamLaggingError, ValidationError } from '../errors.js';
+import { AllStreamLaggingError } from '../errors.js';
 import type { StoreLayout } from '../position/counter.js';
 import { readCounterItem } from '../position/counter.js';
 import { isAbortMarker, toSlot } from '../position/slots.js';
@@ -6,8 +6,8 @@ import { toRecordedEvent } from '../records.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr } from '../table.js';
 import type { PositionedEvent, ReadAllOptions, RecordedEvent } from '../types.js';
-import { parse, readAllOptionsSchema } from '../validation.js';
-import { anythingOnNextPage, type IndexItem, readIndexWindow } from './all-index.js';
+import { parseReadAllOptions } from '../validation.js';
+import { anythingOnNextPage, type IndexItem, itemAtOrBelow, readIndexWindow } from './all-index.js';
 import { fromSlot, type Range, resolveReservedHole } from './reserved-holes.js';
 
 export { buildIndexQuery } from './all-index.js';
@@ -44,11 +44,7 @@ export function readAll(
   ctx: StoreContext,
   options: ReadAllOptions = {},
 ): AsyncIterable<PositionedEvent> {
-  const parsed = parse(readAllOptionsSchema, options ?? {}, 'options');
-  if (parsed.eventTypes?.length === 0) {
-    // An empty list would read the whole store to return nothing; say so instead.
-    throw new ValidationError('options.eventTypes', 'must list at least one type (got [])');
-  }
+  const parsed = parseReadAllOptions(options);
   return readPositions(ctx, {
     fromPosition: parsed.fromPosition ?? 1,
     maxCount: parsed.maxCount ?? Number.POSITIVE_INFINITY,
@@ -118,6 +114,9 @@ async function* readPositions(
       await lag.wait(expected);
       continue;
     }
+    // A reader that starts inside a range (a sequenced block, an abort marker) sees no index
+    // item at its first position: the range's one item is below it.
+    range ??= expected > 1 ? await rangeCovering(ctx, layout, expected) : undefined;
     const resolved = await resolveReservedHole(ctx, layout, {
       position: expected,
       range,
@@ -155,6 +154,17 @@ function rangeOf(item: IndexItem, layout: StoreLayout): Range {
     return { first: position, last: position };
   }
   return { first: Number(item[Attr.rangeFirst]), last: Number(item[Attr.rangeLast]) };
+}
+
+/** The range of the index item at or below `position`, when it reaches `position`. */
+async function rangeCovering(
+  ctx: StoreContext,
+  layout: StoreLayout,
+  position: number,
+): Promise<Range | undefined> {
+  const item = await itemAtOrBelow(ctx, layout, position);
+  const range = item && rangeOf(item, layout);
+  return range && range.last >= position ? range : undefined;
 }
 
 function matches(plan: AllReadPlan, event: RecordedEvent): boolean {

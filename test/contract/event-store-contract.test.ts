@@ -1,35 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { WrongExpectedVersionError } from '../../src/errors.js';
-import type { EventStore } from '../../src/event-store.js';
-import { Sequencer } from '../../src/position/sequencer.js';
-import type { NewEvent, PositionedEvent, PositionMode, RecordedEvent } from '../../src/types.js';
-import { streamId, type TestStore, useTestStore } from '../support/dynamodb.js';
+import type { NewEvent, RecordedEvent } from '../../src/types.js';
+import { streamId } from '../support/dynamodb.js';
+import { collect, contractTargets } from './targets.js';
 
 /**
- * The SDK's contract, the same in every position mode: what a caller may
- * rely on whichever mode the table was set up with. Mode-specific promises
- * (contiguous positions, positions in the reply) are tested with their mode.
+ * The SDK's contract, the same on every store: the DynamoDB store in each
+ * position mode and the in-memory one. Mode-specific promises (contiguous
+ * positions, positions in the reply) are tested with their mode; the files
+ * beside this one hold the rest of the contract, area by area.
  */
-const modes: PositionMode[] = ['reserved', 'strict', 'sequenced'];
-
-const collect = async <T>(events: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-};
 const events = (...types: string[]): NewEvent[] => types.map((type) => ({ type, data: { type } }));
 const strip = ({ position: _, ...event }: RecordedEvent) => event;
 
-describe.each(modes)('EventStore contract, %s mode', (mode) => {
-  const db: TestStore = useTestStore(`contract-${mode}`, { positionMode: mode });
-  const store = (): EventStore => db.store;
-
-  /** Everything of `$all`, after the sequencer has caught up where there is one. */
-  async function readAllPlaced(): Promise<PositionedEvent[]> {
-    if (mode === 'sequenced')
-      await Sequencer.for({ tableName: db.tables.eventsTable, client: db.client }).sweep();
-    return collect(store().readAll());
-  }
+describe.each(contractTargets)('EventStore contract on $name', (target) => {
+  const subject = target.use();
+  const store = () => subject.store;
 
   it('appends in every expected-version mode and reads the stream back as recorded', async () => {
     const id = streamId('contract');
@@ -87,7 +73,8 @@ describe.each(modes)('EventStore contract, %s mode', (mode) => {
     for (const id of ids) await store().appendToStream(id, events('A', 'B'));
     await store().appendToStream(ids[0] as string, events('C'));
 
-    const all = await readAllPlaced();
+    await subject.placeAll();
+    const all = await collect(store().readAll());
 
     const positions = all.map((e) => e.position);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));

@@ -129,6 +129,7 @@ describe('the packed package, installed into a fresh app', () => {
       './local': 'function',
       './emmett': 'function',
       './castore': 'function',
+      './testing': 'function',
     });
   });
 
@@ -157,6 +158,17 @@ describe('the packed package, installed into a fresh app', () => {
       read: [{ version: 1, type: 'OrderPlaced', data: { total: 42 } }],
     });
   }, 60_000);
+
+  it('runs a domain test on the in-memory store with no DynamoDB to reach', () => {
+    const printed = timed('domain', () =>
+      run(process.execPath, ['dist/domain.js'], app, { DYNAMODB_ENDPOINT: '' }),
+    );
+    expect(JSON.parse(printed)).toEqual({
+      loaded: { state: { total: 42 }, version: 1, eventsRead: 1 },
+      conflict: 'WrongExpectedVersion',
+      positionMode: 'strict',
+    });
+  });
 
   it("synthesizes a CDK app whose projector bundles the app's own projection module", () => {
     const outdir = join(app, 'cdk.out');

@@ -1,73 +1,58 @@
-import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadAggregate, ValidationError, WrongExpectedVersionError } from 'dynamo-event-store';
+import { InMemoryEventStore, projectAll } from 'dynamo-event-store/testing';
+import { describe, expect, it } from 'vitest';
 import {
-  createTables,
-  EventStore,
-  loadAggregate,
-  ValidationError,
-  WrongExpectedVersionError,
-} from 'dynamo-event-store';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  type AccountCommand,
   accountAggregate,
+  accountBalances,
   accountStreamId,
   decideAccount,
 } from '../src/bank-account.js';
+import { handleAccountCommand } from '../src/commands.js';
 
-// The suite's DynamoDB Local (vitest global setup); a copy of this example would point at its own.
-const client = new DynamoDBClient({
-  endpoint: inject('dynamodbEndpoint'),
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
-const tableName = `bank-account-${randomUUID().slice(0, 8)}`;
-const store = new EventStore({ tableName, client });
-
-beforeAll(() => createTables(client, { eventsTable: tableName }));
-afterAll(() => client.destroy());
-
-/** What the example's command Lambda does: fold, decide, append at the folded version. */
-async function handle(accountId: string, command: AccountCommand) {
-  const streamId = accountStreamId(accountId);
-  const { state, version } = await loadAggregate(store, accountAggregate, streamId);
-  return store.appendToStream(streamId, decideAccount(state, command), {
-    expectedVersion: version,
-  });
-}
-
-describe('the bank-account example, through the package', () => {
+describe('a bank account', () => {
   it('opens, deposits and withdraws, and folds the balance back', async () => {
-    const id = randomUUID();
-    await handle(id, { type: 'open', owner: 'Ada' });
-    await handle(id, { type: 'deposit', amount: 100 });
-    await handle(id, { type: 'withdraw', amount: 30 });
+    const store = new InMemoryEventStore();
+    await handleAccountCommand(store, '42', { type: 'open', owner: 'Ada' });
+    await handleAccountCommand(store, '42', { type: 'deposit', amount: 100 });
+    await handleAccountCommand(store, '42', { type: 'withdraw', amount: 30 });
 
-    const { state, version } = await loadAggregate(store, accountAggregate, accountStreamId(id));
+    const { state, version } = await loadAggregate(store, accountAggregate, accountStreamId('42'));
     expect({ state, version }).toEqual({
       state: { status: 'open', owner: 'Ada', balance: 70 },
       version: 3,
     });
   });
 
-  it('refuses to withdraw more than the balance with a ValidationError', async () => {
-    const id = randomUUID();
-    await handle(id, { type: 'open', owner: 'Bob' });
+  it('refuses to withdraw more than the balance, and stores nothing', async () => {
+    const store = new InMemoryEventStore();
+    await handleAccountCommand(store, '7', { type: 'open', owner: 'Bob' });
 
-    await expect(handle(id, { type: 'withdraw', amount: 1 })).rejects.toThrow(ValidationError);
+    await expect(handleAccountCommand(store, '7', { type: 'withdraw', amount: 1 })).rejects.toThrow(
+      ValidationError,
+    );
+    expect(await store.getStreamVersion(accountStreamId('7'))).toBe(1);
   });
 
   it('refuses a decision made on a version that moved on', async () => {
-    const id = randomUUID();
-    await handle(id, { type: 'open', owner: 'Cy' });
-    const streamId = accountStreamId(id);
+    const store = new InMemoryEventStore();
+    await handleAccountCommand(store, '9', { type: 'open', owner: 'Cy' });
+    const streamId = accountStreamId('9');
     const { state, version } = await loadAggregate(store, accountAggregate, streamId);
-    await handle(id, { type: 'deposit', amount: 5 });
+    await handleAccountCommand(store, '9', { type: 'deposit', amount: 5 });
 
     await expect(
       store.appendToStream(streamId, decideAccount(state, { type: 'deposit', amount: 1 }), {
         expectedVersion: version,
       }),
     ).rejects.toThrow(WrongExpectedVersionError);
+  });
+
+  it('shows the balance in the account-balances read model', async () => {
+    const store = new InMemoryEventStore();
+    await handleAccountCommand(store, '5', { type: 'open', owner: 'Di' });
+    await handleAccountCommand(store, '5', { type: 'deposit', amount: 12 });
+
+    const balances = await projectAll(store, accountBalances);
+    expect(balances.get('5')).toEqual({ status: 'open', owner: 'Di', balance: 12, lastVersion: 2 });
   });
 });

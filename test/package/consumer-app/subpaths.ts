@@ -10,6 +10,7 @@ import {
   type StreamHandler,
 } from 'dynamo-event-store/lambda';
 import { type LocalRuntimeOptions, startLocalRuntime } from 'dynamo-event-store/local';
+import { InMemoryEventStore } from 'dynamo-event-store/testing';
 
 /** Each subpath resolves, with types (the type-check proves those), and at run time. */
 const props: EventStoreConstructProps = { projections: './projections.ts' };
@@ -30,5 +31,6 @@ console.log(
     './local': typeof startLocalRuntime,
     './emmett': typeof getDynamoDBEventStore,
     './castore': typeof DynamoEventStorageAdapter,
+    './testing': typeof InMemoryEventStore,
   }),
 );
