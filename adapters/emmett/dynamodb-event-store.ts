@@ -19,7 +19,7 @@ import {
   upcastRecordedMessage,
 } from '@event-driven-io/emmett';
 import {
-  type EventStore,
+  type EventStoreApi,
   type ExpectedVersion,
   type NewEvent,
   type RecordedEvent,
@@ -59,7 +59,7 @@ const NO_EVENTS = 0n;
  * { onVersionConflict }` retries); everything else is this store's own errors.
  */
 export function getDynamoDBEventStore(
-  store: EventStore,
+  store: EventStoreApi,
   options: DynamoDBEmmettEventStoreOptions = {},
 ): DynamoDBEmmettEventStore {
   const readStream = async <EventType extends Event, EventPayloadType extends Event = EventType>(
@@ -144,7 +144,7 @@ export function getDynamoDBEventStore(
       const newEvents = events.map((event) =>
         toNewEvent(downcastRecordedMessage(event, append?.schema?.versioning)),
       );
-      let result: Awaited<ReturnType<EventStore['appendToStream']>>;
+      let result: Awaited<ReturnType<EventStoreApi['appendToStream']>>;
       try {
         result = await store.appendToStream(streamName, newEvents, {
           expectedVersion: toExpectedVersion(expected),
