@@ -1,5 +1,6 @@
 import { aggregateStream } from './aggregate-stream.js';
 import { appendToStream } from './append/append-to-stream.js';
+import type { EventShape, UntypedEvent } from './events/define.js';
 import { readAll } from './read/read-all.js';
 import { readAllPage } from './read/read-all-page.js';
 import { readStream } from './read/read-stream.js';
@@ -12,14 +13,15 @@ import type {
   AppendOptions,
   AppendResult,
   EventStoreOptions,
-  NewEvent,
-  PositionedEvent,
+  NewEventOf,
+  PositionedEventOf,
   PositionMode,
   ReadAllOptions,
   ReadAllPageOptions,
   ReadAllPageResult,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventOf,
   SaveSnapshotInput,
   Snapshot,
   StreamHead,
@@ -28,11 +30,15 @@ import type {
 /**
  * The event store on one DynamoDB events table. Each method is a thin door to
  * its own module; the class holds only the configuration they share.
+ *
+ * Typed by its event registry (`new EventStore({ ..., events })`): appends
+ * take, and reads return, the registry's event types. Without one, any type
+ * with any data, as before.
  */
-export class EventStore {
+export class EventStore<E extends EventShape = UntypedEvent> {
   readonly #ctx: StoreContext;
 
-  constructor(options: EventStoreOptions) {
+  constructor(options: EventStoreOptions<E>) {
     this.#ctx = createStoreContext(options);
   }
 
@@ -48,20 +54,20 @@ export class EventStore {
   /** One conditional TransactWriteItems: all the events are committed, or none. */
   appendToStream(
     streamId: string,
-    events: readonly NewEvent[],
+    events: readonly NewEventOf<E>[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     return appendToStream(this.#ctx, streamId, events, options);
   }
 
   /** Lazily paged; throws StreamNotFoundError when the stream has no events. */
-  readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
-    return readStream(this.#ctx, streamId, options);
+  readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEventOf<E>> {
+    return readStream(this.#ctx, streamId, options) as AsyncIterable<RecordedEventOf<E>>;
   }
 
   /** The global `$all` stream in position order, never skipping a committed position. */
-  readAll(options: ReadAllOptions = {}): AsyncIterable<PositionedEvent> {
-    return readAll(this.#ctx, options);
+  readAll(options: ReadAllOptions = {}): AsyncIterable<PositionedEventOf<E>> {
+    return readAll(this.#ctx, options) as AsyncIterable<PositionedEventOf<E>>;
   }
 
   /**
@@ -69,8 +75,8 @@ export class EventStore {
    * at (default 5,000), so a rare filter answers with few or no events and a
    * `nextPosition` to go on from, instead of scanning the whole store.
    */
-  readAllPage(options: ReadAllPageOptions = {}): Promise<ReadAllPageResult> {
-    return readAllPage(this.#ctx, options);
+  readAllPage(options: ReadAllPageOptions = {}): Promise<ReadAllPageResult<RecordedEventOf<E>>> {
+    return readAllPage(this.#ctx, options) as Promise<ReadAllPageResult<RecordedEventOf<E>>>;
   }
 
   /** How this store hands out positions, as its table records it (see the README's "Position modes"). */
@@ -102,7 +108,7 @@ export class EventStore {
   }
 
   /** Folds the stream (from its snapshot when asked) into a state. */
-  aggregateStream<State, Event extends RecordedEvent = RecordedEvent>(
+  aggregateStream<State, Event extends RecordedEvent = RecordedEventOf<E>>(
     streamId: string,
     options: AggregateStreamOptions<State, Event>,
   ): Promise<AggregateStreamResult<State>> {

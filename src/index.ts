@@ -30,14 +30,35 @@ export {
   ProjectionNotFoundError,
   SnapshotNotFoundError,
   StreamNotFoundError,
+  UndecodableEventError,
   ValidationError,
   WrongExpectedVersionError,
 } from './errors.js';
 export { EventStore } from './event-store.js';
+export {
+  type CorrelatedCommand,
+  type CorrelationMetadata,
+  causedBy,
+  correlationOf,
+  withCorrelation,
+} from './events/correlation.js';
+export {
+  defineEvent,
+  defineEvents,
+  type EventDefinition,
+  type EventRegistry,
+  type EventSchema,
+  type EventShape,
+  type EventsOf,
+  type UntypedEvent,
+  type Upcasters,
+  type VersionedEventInput,
+} from './events/define.js';
 export { type RepairOptions, repairPositionCounter } from './position/repair.js';
 export { type HeadChange, type SequenceResult, Sequencer } from './position/sequencer.js';
 export {
   type DefineProjectionInput,
+  type DefineTypedProjectionInput,
   defineProjection,
   type ProjectionDefinition,
 } from './projections/define.js';
@@ -86,6 +107,9 @@ export type {
   ExpectedVersion,
   JsonValue,
   NewEvent,
+  NewEventOf,
+  PositionedEvent,
+  PositionedEventOf,
   PositionMode,
   ReadAllOptions,
   ReadAllPageOptions,
@@ -93,6 +117,7 @@ export type {
   ReadDirection,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventOf,
   RetryOptions,
   SaveSnapshotInput,
   Snapshot,

@@ -10,6 +10,8 @@ import type { PreparedEvent } from './validate-append.js';
 export interface StoredEvent extends RecordedEvent {
   readonly appendIndex?: number | undefined;
   readonly appendCount?: number | undefined;
+  /** The schema version recorded with it (events of a registered type). */
+  readonly schemaVersion?: number | undefined;
 }
 
 /**
@@ -34,13 +36,15 @@ export function isSameAppend(
   );
 }
 
-function toStoredEvent(item: Record<string, unknown>): StoredEvent {
+export function toStoredEvent(item: Record<string, unknown>): StoredEvent {
   const index = item[Attr.appendIndex];
   const count = item[Attr.appendCount];
+  const schemaVersion = item[Attr.schemaVersion];
   return {
     ...toRecordedEvent(item),
     appendIndex: index === undefined ? undefined : Number(index),
     appendCount: count === undefined ? undefined : Number(count),
+    schemaVersion: schemaVersion === undefined ? undefined : Number(schemaVersion),
   };
 }
 
@@ -54,7 +58,9 @@ export function resultFrom(streamId: string, stored: readonly StoredEvent[]): Ap
     nextExpectedVersion: last.version,
     firstPosition: first.position,
     lastPosition: last.position,
-    events: stored.map(({ appendIndex: _i, appendCount: _c, ...event }) => event),
+    events: stored.map(
+      ({ appendIndex: _i, appendCount: _c, schemaVersion: _s, ...event }) => event,
+    ),
   };
 }
 

@@ -17,6 +17,8 @@ export interface PreparedEvent {
   readonly type: string;
   readonly data: JsonValue;
   readonly metadata: JsonValue | null;
+  /** The schema version its type's registry entry validated it with; undefined for unregistered types. */
+  readonly schemaVersion?: number | undefined;
 }
 
 export interface PreparedAppend {
@@ -41,6 +43,7 @@ export function validateAppend(
   events: unknown,
   options: unknown,
   now: Date = new Date(),
+  schemaVersions: readonly (number | undefined)[] = [],
 ): PreparedAppend {
   const id = parse(streamIdSchema, streamId, 'streamId');
   if (!Array.isArray(events)) {
@@ -57,11 +60,13 @@ export function validateAppend(
   }
   const prepared = events.map((event, index): PreparedEvent => {
     const parsed = parse(newEventSchema, event, `events[${index}]`);
+    const schemaVersion = schemaVersions[index];
     return {
       eventId: parsed.eventId ?? randomUUID(),
       type: parsed.type,
       data: parsed.data as JsonValue,
       metadata: (parsed.metadata ?? null) as JsonValue | null,
+      ...(schemaVersion !== undefined && { schemaVersion }),
     };
   });
   rejectDuplicateIds(prepared);
@@ -125,6 +130,7 @@ export function eventItemSize(streamId: string, event: PreparedEvent, createdAt:
         [Attr.rangeLast]: worst,
         [Attr.appendIndex]: worst,
         [Attr.appendCount]: worst,
+        ...(event.schemaVersion !== undefined && { [Attr.schemaVersion]: event.schemaVersion }),
       },
     ),
   });

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { EventStore } from '../event-store.js';
-import type { PositionedEvent, RecordedEvent } from '../types.js';
+import type { EventShape, UntypedEvent } from '../events/define.js';
+import type { PositionedEventOf } from '../types.js';
 import { describe, eventTypeSchema, parse, wholeNumber } from '../validation.js';
 import type { ProjectionStore } from './projection-store.js';
 
-export interface SubscribeToAllOptions {
-  store: EventStore;
+export interface SubscribeToAllOptions<E extends EventShape = UntypedEvent> {
+  /** Its registry, if any, types and decodes the events `handler` gets. */
+  store: EventStore<E>;
   /** Where the checkpoint (`CHECKPOINT#name`) lives. */
   checkpoints: ProjectionStore;
   /** Names the checkpoint: a subscription with the same name resumes where the last one stopped. */
@@ -13,7 +15,7 @@ export interface SubscribeToAllOptions {
   /** Where to start when there is no checkpoint yet. Default 1. */
   fromPosition?: number;
   /** Called once per event, in position order. Throwing stops the subscription (`done` rejects). */
-  handler: (event: RecordedEvent) => Promise<void> | void;
+  handler: (event: PositionedEventOf<E>) => Promise<void> | void;
   /** Events read (and checkpointed) at a time. Default 100. */
   batchSize?: number;
   /** Wait between reads once caught up. Default 500 ms. */
@@ -90,7 +92,9 @@ const subscribeToAllOptionsSchema = z.object(
  * at least once: the checkpoint is saved after each batch, so a crash
  * replays at most the batch in flight. The handler must tolerate that.
  */
-export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
+export function subscribeToAll<E extends EventShape = UntypedEvent>(
+  options: SubscribeToAllOptions<E>,
+): Subscription {
   // At the call, not in the loop: a typo must not look like a read failure that is retried.
   parse(subscribeToAllOptionsSchema, options, 'options');
   const batchSize = options.batchSize ?? 100;
@@ -112,10 +116,10 @@ export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
       };
     });
 
-  const readBatch = async (): Promise<PositionedEvent[]> => {
+  const readBatch = async (): Promise<PositionedEventOf<E>[]> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        const events: PositionedEvent[] = [];
+        const events: PositionedEventOf<E>[] = [];
         // Unfiltered: a filtered read says nothing about the positions it skipped,
         // so the position could not move past them.
         for await (const event of options.store.readAll({
