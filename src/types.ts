@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EventRegistry, EventShape, UntypedEvent } from './events/define.js';
+import type { EventRegistry, EventShape, UntypedEvent } from './events/types.js';
 
 /** Any value that survives `JSON.stringify` / `JSON.parse` unchanged. */
 export type JsonValue =
