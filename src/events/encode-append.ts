@@ -23,7 +23,8 @@ export function encodeAppend(
   metadata: unknown,
 ): EncodedAppend {
   if (!Array.isArray(events)) return { events: [] as unknown[], schemaVersions: [] };
-  const shared = metadata === undefined ? undefined : plainObject(metadata, 'options.metadata');
+  const shared =
+    metadata === undefined ? undefined : plainObject(metadata, 'options.metadata', 'must be an object');
   const merged = shared
     ? events.map((event, i) => withMetadata(event, shared, `events[${i}].metadata`))
     : events;
@@ -36,16 +37,20 @@ export function encodeAppend(
 function withMetadata(event: unknown, shared: Record<string, unknown>, field: string): unknown {
   if (!isEventLike(event)) return event;
   const own = (event as { metadata?: unknown }).metadata;
-  const mine = own === undefined || own === null ? {} : plainObject(own, field);
+  const mine =
+    own === undefined || own === null
+      ? {}
+      : plainObject(
+          own,
+          field,
+          'must be an object when the append has a metadata option to merge in',
+        );
   return { ...event, metadata: { ...shared, ...mine } };
 }
 
-function plainObject(value: unknown, field: string): Record<string, unknown> {
+function plainObject(value: unknown, field: string, rule: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValidationError(
-      field,
-      `must be an object when the append has a metadata option to merge in (got ${describe(value)})`,
-    );
+    throw new ValidationError(field, `${rule} (got ${describe(value)})`);
   }
   return value as Record<string, unknown>;
 }
