@@ -63,12 +63,20 @@ describe('encodeEvent (an append of a registered type)', () => {
       'events[2].data.amount',
       "events[2].data.amount does not match event type 'MoneyWithdrawn' (schema version 1): Invalid value: Expected >=1 but received 0",
     ],
-  ])('refuses invalid data (%s) with a ValidationError naming the type and the field', (_, event, field, message) => {
-    const error = thrown(() => encodeEvent(bankEvents, event, 'events[2]'));
+  ])(
+    'refuses invalid data (%s) with a ValidationError naming the type and the field',
+    (_, event, field, message) => {
+      const error = thrown(() => encodeEvent(bankEvents, event, 'events[2]'));
 
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ field, eventType: event.type, code: 'ValidationError', message });
-  });
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({
+        field,
+        eventType: event.type,
+        code: 'ValidationError',
+        message,
+      });
+    },
+  );
 
   it('lists every issue, not only the first', () => {
     const error = thrown(() =>
@@ -86,7 +94,10 @@ describe('encodeEvent (an append of a registered type)', () => {
 
   it('refuses a schema that validates asynchronously, saying how to fix it', () => {
     const asyncEvents = defineEvents(
-      defineEvent('Checked', z.object({ id: z.string() }).refine(async () => true)),
+      defineEvent(
+        'Checked',
+        z.object({ id: z.string() }).refine(async () => true),
+      ),
     );
     expect(() => encodeEvent(asyncEvents, { type: 'Checked', data: { id: 'x' } }, 'e')).toThrow(
       "event 'Checked' version 1 must validate synchronously (its schema returned a Promise: drop async refinements)",
@@ -154,10 +165,18 @@ describe('decodeEvent (a read of a registered type)', () => {
 
 describe('defineEvent and defineEvents', () => {
   it.each([
-    ['an empty type', () => defineEvent('', depositedV1), 'event: type must be 1..256 characters (got "")'],
+    [
+      'an empty type',
+      () => defineEvent('', depositedV1),
+      'event: type must be 1..256 characters (got "")',
+    ],
     [
       'a schema that is no Standard Schema',
-      () => defineEvent('X', { versions: [depositedV1, {}], upcast: { 1: (d) => d } } as never),
+      () =>
+        defineEvent('X', {
+          versions: [depositedV1, {}],
+          upcast: { 1: (d: unknown) => d },
+        } as never),
       "event 'X': versions[1] must be a Standard Schema (zod, valibot, arktype, ...)",
     ],
     [
@@ -170,7 +189,7 @@ describe('defineEvent and defineEvents', () => {
       () =>
         defineEvent('X', {
           versions: [depositedV1, depositedV2],
-          upcast: { 1: (d) => ({ ...d, currency: 'EUR' }), 2: (d: unknown) => d },
+          upcast: { 1: (d: object) => ({ ...d, currency: 'EUR' }), 2: (d: unknown) => d },
         } as never),
       "event 'X': upcast[2] has no version to upcast to: keys are 1..1, one per step",
     ],
@@ -196,7 +215,11 @@ describe('encodeAppend', () => {
     const encoded = encodeAppend(
       bankEvents,
       [
-        { type: 'AccountOpened', data: { owner: 'Ada' }, metadata: { userId: 'u-1', causationId: 'mine' } },
+        {
+          type: 'AccountOpened',
+          data: { owner: 'Ada' },
+          metadata: { userId: 'u-1', causationId: 'mine' },
+        },
         { type: 'Unknown', data: 1 },
       ],
       { correlationId: 'c-1', causationId: 'cmd-1' },
@@ -236,7 +259,10 @@ describe('correlation helpers', () => {
     expect(fromCommand).toEqual({ correlationId: 'cmd-1', causationId: 'cmd-1' });
     expect(joined).toEqual({ correlationId: 'request-9', causationId: 'cmd-2' });
     expect(causedBy(incoming)).toEqual({ correlationId: 'cmd-1', causationId: 'e-3' });
-    expect(causedBy(stored('AccountOpened', {}))).toEqual({ correlationId: 'e-3', causationId: 'e-3' });
+    expect(causedBy(stored('AccountOpened', {}))).toEqual({
+      correlationId: 'e-3',
+      causationId: 'e-3',
+    });
     expect(correlationOf(incoming)).toEqual(fromCommand);
     expect(correlationOf({ metadata: ['x'] })).toBeUndefined();
   });
