@@ -78,7 +78,7 @@ export interface AppendOptions {
    * `causedBy(event)` or `withCorrelation(command)`. Events' metadata must
    * then be objects.
    */
-  metadata?: Record<string, JsonValue>;
+  metadata?: { readonly [key: string]: JsonValue };
 }
 
 export interface AppendResult {

@@ -5,10 +5,11 @@
  * carried from message to message, started by the first one). Pass the result
  * as an append's `metadata` option; it is merged into each event's metadata.
  */
-export interface CorrelationMetadata {
+// A type, not an interface: it must fit the append's `metadata` option (a JSON object).
+export type CorrelationMetadata = {
   readonly correlationId: string;
   readonly causationId: string;
-}
+};
 
 /** A command as these helpers see it: its own id, and the conversation it joins, if any. */
 export interface CorrelatedCommand {
