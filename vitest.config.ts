@@ -16,6 +16,10 @@ export default defineConfig({
     maxWorkers: 2,
     allowOnly: false,
     // Type tests (`*.test-d.ts`): a wrong event shape must not compile. Checked by tsc, not run.
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    typecheck: {
+      enabled: true,
+      include: ['test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.typetests.json',
+    },
   },
 });

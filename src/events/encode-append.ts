@@ -24,7 +24,9 @@ export function encodeAppend(
 ): EncodedAppend {
   if (!Array.isArray(events)) return { events: [] as unknown[], schemaVersions: [] };
   const shared =
-    metadata === undefined ? undefined : plainObject(metadata, 'options.metadata', 'must be an object');
+    metadata === undefined
+      ? undefined
+      : plainObject(metadata, 'options.metadata', 'must be an object');
   const merged = shared
     ? events.map((event, i) => withMetadata(event, shared, `events[${i}].metadata`))
     : events;
