@@ -16,6 +16,7 @@ export const OrderPlaced = defineEvent('OrderPlaced', {
 export const OrderPaid = defineEvent('OrderPaid', z.object({ amount: z.number().positive() }));
 export const OrderShipped = defineEvent('OrderShipped', z.object({ carrier: z.string() }));
 
-export const orderEvents = defineEvents(OrderPlaced, OrderPaid, OrderShipped);
-export type OrderEvent = EventsOf<typeof orderEvents>;
+// Exported as `events`: the name the construct and the local runtime look for.
+export const events = defineEvents(OrderPlaced, OrderPaid, OrderShipped);
+export type OrderEvent = EventsOf<typeof events>;
 // #endregion events

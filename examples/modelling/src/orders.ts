@@ -6,12 +6,12 @@ import {
   ValidationError,
   withCorrelation,
 } from 'dynamo-event-store';
-import { type OrderEvent, orderEvents } from './events.js';
+import { events, type OrderEvent } from './events.js';
 
 type OrderState = { status: 'none' | 'placed' | 'paid' | 'shipped'; due: number };
 
 export const orderAggregate = defineAggregate({
-  events: orderEvents, // types `event` below: a union narrowed by `type`
+  events, // types `event` below: a union narrowed by `type`
   category: 'order',
   initialState: (): OrderState => ({ status: 'none', due: 0 }),
   evolve: (state, event): OrderState => {

@@ -1,12 +1,12 @@
 // #region shipping
 import { causedBy, type EventStore } from 'dynamo-event-store';
 import { createEventHandler } from 'dynamo-event-store/lambda';
-import { type OrderEvent, orderEvents } from './events.js';
+import { events, type OrderEvent } from './events.js';
 
 /** A consumer (`eventStore.addConsumer`): ships every paid order. */
 export const shippingHandler = (store: EventStore<OrderEvent>) =>
   createEventHandler({
-    events: orderEvents, // events arrive parsed, upcast and typed
+    events, // events arrive parsed, upcast and typed
     handle: async (event) => {
       if (event.type !== 'OrderPaid') return;
       // In the payment's conversation, caused by the payment.

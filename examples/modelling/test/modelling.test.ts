@@ -6,7 +6,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { createTables, EventStore, type RecordedEvent } from 'dynamo-event-store';
 import { startLocalRuntime } from 'dynamo-event-store/local';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { orderEvents } from '../src/events.js';
+import { events } from '../src/events.js';
 import { payOrder } from '../src/orders.js';
 import { shippingHandler } from '../src/shipping.js';
 
@@ -18,7 +18,7 @@ const client = new DynamoDBClient({
 });
 const tableName = `modelling-${randomUUID().slice(0, 8)}`;
 const before = new EventStore({ tableName, client }); // the app before it had typed events
-const store = new EventStore({ tableName, client, events: orderEvents });
+const store = new EventStore({ tableName, client, events: events });
 
 beforeAll(() => createTables(client, { eventsTable: tableName }));
 afterAll(() => client.destroy());
@@ -95,7 +95,7 @@ describe('modelling a domain with typed events', () => {
       endpoint,
       eventsTable: tableName,
       readModelTable: `${tableName}-read-models`,
-      events: orderEvents,
+      events: events,
       port: 0,
       streamProcessing: false,
     });
