@@ -1,5 +1,4 @@
 import { ValidationError } from '../errors.js';
-import { encodeAppend } from '../events/encode-append.js';
 import type { StoreContext } from '../store-context.js';
 import type { AppendOptions, AppendResult, NewEvent } from '../types.js';
 import { Committer } from './committer.js';
@@ -19,14 +18,7 @@ export async function appendToStream(
   events: readonly NewEvent[],
   options: AppendOptions,
 ): Promise<AppendResult> {
-  const encoded = encodeAppend(ctx.events, events, options?.metadata);
-  const append = validateAppend(
-    streamId,
-    Array.isArray(events) ? encoded.events : events,
-    options,
-    new Date(),
-    encoded.schemaVersions,
-  );
+  const append = validateAppend(streamId, events, options, new Date(), ctx.events);
   const timeoutMs = options?.timeoutMs ?? ctx.retry.timeoutMs;
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new ValidationError('options.timeoutMs', `must be a number of ms > 0 (got ${timeoutMs})`);

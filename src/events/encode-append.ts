@@ -22,7 +22,7 @@ export function encodeAppend(
   events: unknown,
   metadata: unknown,
 ): EncodedAppend {
-  if (!Array.isArray(events)) return { events: [] as unknown[], schemaVersions: [] };
+  if (!Array.isArray(events)) return { events: [], schemaVersions: [] };
   const shared =
     metadata === undefined
       ? undefined
