@@ -111,12 +111,10 @@ export function defineEvent(
 }
 
 function isSchema(value: unknown): value is EventSchema {
-  const props = (value as { '~standard'?: { version?: unknown; validate?: unknown } } | null)?.[
-    '~standard'
-  ];
-  return typeof value === 'object' || typeof value === 'function'
-    ? props?.version === 1 && typeof props.validate === 'function'
-    : false;
+  // Arktype's schemas are functions, zod's and valibot's objects.
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  const props = (value as { '~standard'?: { version?: unknown; validate?: unknown } })['~standard'];
+  return props?.version === 1 && typeof props.validate === 'function';
 }
 
 /** Collects event definitions into the registry a store is given: `new EventStore({ ..., events })`. */
