@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UndecodableEventError } from '../errors.js';
 import type { EventStore } from '../event-store.js';
 import type { EventShape, UntypedEvent } from '../events/define.js';
 import type { PositionedEventOf } from '../types.js';
@@ -42,7 +43,11 @@ export interface SubscribeToAllOptions<E extends EventShape = UntypedEvent> {
 export interface Subscription {
   /** Finishes the event in hand, saves the checkpoint and resolves. */
   stop(): Promise<void>;
-  /** Resolves after stop(); rejects when the handler throws (or reads fail past `maxReadRetries`). */
+  /**
+   * Resolves after stop(); rejects when the handler throws, when a read fails
+   * past `maxReadRetries`, or at once with UndecodableEventError (an event the
+   * store's registry cannot read: fix the definitions, restart, and it resumes).
+   */
   readonly done: Promise<void>;
   /** The last position handled or skipped by `eventTypes` (and checkpointed, once the batch ends). */
   readonly position: number;
@@ -130,7 +135,10 @@ export function subscribeToAll<E extends EventShape = UntypedEvent>(
         }
         return events;
       } catch (error) {
-        if (attempt >= maxReadRetries || stopping) throw error;
+        // Stored data its schemas cannot read fails every retry: stop, as a throwing handler does.
+        if (attempt >= maxReadRetries || stopping || error instanceof UndecodableEventError) {
+          throw error;
+        }
         try {
           options.onReadError?.(error, attempt + 1);
         } catch {

@@ -294,6 +294,26 @@ describe('every read path of a typed store returns the latest shape, also of eve
     });
   });
 
+  it('a stored event its schemas cannot read stops a subscription at once with UndecodableEvent', async () => {
+    const broken = streamId('account');
+    await untyped().appendToStream(broken, [{ type: 'MoneyWithdrawn', data: { amount: 0 } }]);
+    const errors: unknown[] = [];
+
+    const subscription = subscribeToAll({
+      store: typed(),
+      checkpoints: new ProjectionStore({ tableName: db.tables.readModelTable, client: db.client }),
+      name: `undecodable-${broken.slice(-8)}`,
+      handler: () => {},
+      onReadError: (error) => errors.push(error),
+    });
+
+    await expect(subscription.done).rejects.toMatchObject({
+      code: 'UndecodableEvent',
+      streamId: broken,
+    });
+    expect(errors).toEqual([]);
+  });
+
   it('a stored event its schemas cannot read fails the read with UndecodableEvent, naming it', async () => {
     const broken = streamId('account');
     await untyped().appendToStream(broken, [{ type: 'MoneyDeposited', data: { amount: 'ten' } }]);
