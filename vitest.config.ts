@@ -15,5 +15,11 @@ export default defineConfig({
     // DynamoDB Local uses about one core; more workers only add contention on this 2-core machine.
     maxWorkers: 2,
     allowOnly: false,
+    // Type tests (`*.test-d.ts`): a wrong event shape must not compile. Checked by tsc, not run.
+    typecheck: {
+      enabled: true,
+      include: ['test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.typetests.json',
+    },
   },
 });

@@ -8,11 +8,13 @@ import { appModuleSpecifiers, lambdaEntries } from './paths.js';
 export function appModuleAliases(modules: {
   readonly projections?: string | undefined;
   readonly aggregates?: string | undefined;
+  readonly events?: string | undefined;
 }): Record<string, string> {
   const file = (path: string | undefined) =>
     path === undefined ? lambdaEntries.noAppModules : isAbsolute(path) ? path : resolve(path);
   return {
     [appModuleSpecifiers.projections]: file(modules.projections),
     [appModuleSpecifiers.aggregates]: file(modules.aggregates),
+    [appModuleSpecifiers.events]: file(modules.events),
   };
 }

@@ -36,6 +36,13 @@ export interface EventStoreConstructProps {
    */
   readonly aggregates?: string;
   /**
+   * The app's event types: a module that exports `events`, a `defineEvents(...)`
+   * registry, bundled into the API, the projector and the snapshotter, so that
+   * appends over HTTP are validated and every read and fold gets events parsed
+   * and upcast to their latest version. It may be the same file as the others.
+   */
+  readonly events?: string;
+  /**
    * Passed to every function as POSITION_MODE; the first append records it in
    * the table for good. `'sequenced'` also deploys the sequencer (its Lambda,
    * mapping on the heads' records, DLQ and alarms). Default: unset, each

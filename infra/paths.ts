@@ -27,6 +27,7 @@ export const lambdaEntries = {
 export const appModuleSpecifiers = {
   projections: 'dynamo-event-store-app/projections',
   aggregates: 'dynamo-event-store-app/aggregates',
+  events: 'dynamo-event-store-app/events',
 } as const;
 
 export const sourceCondition = 'event-store-source';

@@ -2,11 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AggregateDefinition } from '../src/aggregates.js';
 import { EventStore } from '../src/event-store.js';
+import type { EventRegistry, EventShape, UntypedEvent } from '../src/events/define.js';
 import { Sequencer } from '../src/position/sequencer.js';
 import type { ProjectionDefinition } from '../src/projections/define.js';
 import { ProjectionStore } from '../src/projections/projection-store.js';
 import { Projector } from '../src/projections/projector.js';
-import type { RecordedEvent } from '../src/types.js';
+import type { RecordedEvent, RecordedEventOf } from '../src/types.js';
 import { type ApiHandler, apiHandlerWith } from './api/create-api-handler.js';
 import { createApiLogger, createApiMetrics } from './api/observability.js';
 import {
@@ -34,6 +35,12 @@ export interface HandlerEnvironment {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Default: a DynamoDBClient for the environment's region and credentials. */
   readonly client?: DynamoDBClient;
+  /**
+   * The app's event types (`defineEvents(...)`): appends are validated against
+   * them, and every event read or handled comes parsed and upcast to its
+   * latest version. Default: none (events as stored).
+   */
+  readonly events?: EventRegistry | undefined;
 }
 
 export interface ApiHandlerOptions extends HandlerEnvironment {
@@ -60,7 +67,7 @@ export function createApiHandler(options: ApiHandlerOptions = {}): ApiHandler {
   const config = apiConfigFromEnv(envOf(options));
   const client = options.client ?? clientFor(config);
   return apiHandlerWith({
-    store: new EventStore({ ...storeTablesOf(config), client }),
+    store: new EventStore({ ...storeTablesOf(config), client, ...eventsOf(options) }),
     projections: config.readModelTable
       ? new ProjectionStore({ tableName: config.readModelTable, client })
       : undefined,
@@ -78,8 +85,9 @@ export function createProjectorHandler(options: ProjectorHandlerOptions): Stream
   const config = projectorConfigFromEnv(envOf(options));
   const client = options.client ?? clientFor(config);
   return projectorHandlerWith({
+    events: options.events,
     projector: new Projector({
-      store: new EventStore({ ...storeTablesOf(config), client }),
+      store: new EventStore({ ...storeTablesOf(config), client, ...eventsOf(options) }),
       projectionStore: new ProjectionStore({ tableName: config.readModelTable, client }),
       projections: options.projections,
     }),
@@ -94,6 +102,7 @@ export function createSnapshotterHandler(options: SnapshotterHandlerOptions): St
     store: new EventStore({
       ...storeTablesOf(config),
       client: options.client ?? clientFor(config),
+      ...eventsOf(options),
     }),
     aggregates: options.aggregates,
     logger: new Logger({ serviceName: 'snapshotter' }),
@@ -114,26 +123,37 @@ export function createSequencerHandler(options: HandlerEnvironment = {}): Stream
   });
 }
 
-export interface EventHandlerOptions {
+export interface EventHandlerOptions<E extends EventShape = UntypedEvent> {
   /**
    * Called once per event, in stream order; throw to fail the event: Lambda
    * retries the batch from it (then bisects, then gives up to the consumer's
-   * DLQ), so make it idempotent (`event.eventId` is unique).
+   * DLQ), so make it idempotent (`event.eventId` is unique). Events it
+   * appends carry their cause with `metadata: causedBy(event)`.
    */
-  readonly handle: (event: RecordedEvent) => Promise<void> | void;
+  readonly handle: (event: RecordedEventOf<E>) => Promise<void> | void;
+  /** The app's event types: events reach `handle` parsed, upcast and typed. Default: as stored. */
+  readonly events?: EventRegistry<E>;
 }
 
 /**
  * An app's own consumer of the events stream, as deployed by
  * `EventStoreConstruct.addConsumer`: `export const handler = createEventHandler({ handle })`.
  */
-export function createEventHandler(options: EventHandlerOptions): StreamHandler {
+export function createEventHandler<E extends EventShape = UntypedEvent>(
+  options: EventHandlerOptions<E>,
+): StreamHandler {
   return eventHandlerWith({
-    handle: options.handle,
+    events: options.events,
+    handle: options.handle as (event: RecordedEvent) => Promise<void> | void,
     logger: new Logger({ serviceName: 'event-consumer' }),
   });
 }
 
 function envOf(options: HandlerEnvironment): NodeJS.ProcessEnv {
   return (options.env ?? process.env) as NodeJS.ProcessEnv;
+}
+
+/** The registry, when one was given, as the store option that carries it. */
+function eventsOf(options: HandlerEnvironment): { events?: EventRegistry } {
+  return options.events ? { events: options.events } : {};
 }

@@ -37,6 +37,8 @@ export const httpStatusByCode: Record<ErrorCode | HttpErrorCode, number> = {
   // Stream processing only; an API route never raises them, but they are ours, never shown.
   [ErrorCode.ProjectionFailed]: 500,
   [ErrorCode.InvalidStreamRecord]: 500,
+  // Stored data its schemas cannot read: the app's definitions and its data disagree.
+  [ErrorCode.UndecodableEvent]: 500,
   [HttpErrorCode.MalformedJson]: 400,
   [HttpErrorCode.RouteNotFound]: 404,
   [HttpErrorCode.MethodNotAllowed]: 405,

@@ -1,6 +1,7 @@
 import { isAbsolute, relative } from 'node:path';
 import type { LogLevel } from '../lambdas/api/observability.js';
 import type { AggregateDefinition } from '../src/aggregates.js';
+import type { EventRegistry } from '../src/events/define.js';
 import type { ProjectionDefinition } from '../src/projections/define.js';
 import { EnvVar } from '../src/table.js';
 import type { PositionMode } from '../src/types.js';
@@ -11,6 +12,8 @@ import { type LocalRuntime, runtimeDefaults, startLocalRuntime } from './runtime
 export interface LocalApp {
   readonly projections?: readonly ProjectionDefinition[];
   readonly aggregates?: readonly AggregateDefinition[];
+  /** The app's event types (`defineEvents(...)`). */
+  readonly events?: EventRegistry;
 }
 
 /**
@@ -34,6 +37,7 @@ async function main(app: LocalApp, env: NodeJS.ProcessEnv): Promise<void> {
   const runtime = await startLocalRuntime({
     ...(app.projections && { projections: app.projections }),
     ...(app.aggregates && { aggregates: app.aggregates }),
+    ...(app.events && { events: app.events }),
     port: readPort(env.PORT),
     // 127.0.0.1 unless told otherwise: the API has no authentication.
     ...(env.HOST && { host: env.HOST }),

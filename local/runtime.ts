@@ -6,6 +6,7 @@ import type { AggregateDefinition } from '../src/aggregates.js';
 import { createTables } from '../src/create-tables.js';
 import { PositionModeMismatchError } from '../src/errors.js';
 import { EventStore } from '../src/event-store.js';
+import type { EventRegistry } from '../src/events/define.js';
 import type { ProjectionDefinition } from '../src/projections/define.js';
 import { ProjectionStore } from '../src/projections/projection-store.js';
 import { defaultSnapshotTableName } from '../src/table.js';
@@ -28,6 +29,12 @@ export interface LocalRuntimeOptions {
   projections?: readonly ProjectionDefinition[];
   /** The app's aggregates: the snapshotter snapshots their streams. Default none. */
   aggregates?: readonly AggregateDefinition[];
+  /**
+   * The app's event types (`defineEvents(...)`): the API validates appends
+   * against them, and the API, projector and snapshotter read events parsed
+   * and upcast to their latest version. Default none (events as stored).
+   */
+  events?: EventRegistry;
   /** HTTP port; 0 picks a free one. Default 3000. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -140,6 +147,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           ...(options.positionMode && { positionMode: options.positionMode }),
           projections: options.projections ?? [],
           aggregates: options.aggregates ?? [],
+          ...(options.events && { events: options.events }),
         }),
       );
     }
@@ -151,6 +159,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         snapshotTableName: snapshotTable,
         client,
         ...(options.positionMode && { positionMode: options.positionMode }),
+        ...(options.events && { events: options.events }),
       }),
       projections: new ProjectionStore({ tableName: readModelTable, client }),
       projectionNames: (options.projections ?? []).map((p) => p.name),

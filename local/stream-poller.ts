@@ -7,6 +7,7 @@ import { snapshotterHandlerWith } from '../lambdas/stream/snapshotter-handler.js
 import type { AggregateDefinition } from '../src/aggregates.js';
 import { InvalidConfigurationError } from '../src/errors.js';
 import { EventStore } from '../src/event-store.js';
+import type { EventRegistry } from '../src/events/define.js';
 import { Sequencer } from '../src/position/sequencer.js';
 import type { ProjectionDefinition } from '../src/projections/define.js';
 import { ProjectionStore } from '../src/projections/projection-store.js';
@@ -40,6 +41,8 @@ export interface StreamProcessingOptions {
   projections?: readonly ProjectionDefinition[];
   /** The app's aggregates, for the snapshotter. Default none. */
   aggregates?: readonly AggregateDefinition[];
+  /** The app's event types: the projector and snapshotter read events parsed and upcast. Default none. */
+  events?: EventRegistry;
   /** Default: the projector and the snapshotter, with their CDK filters. */
   consumers?: StreamConsumer[];
   /** Default: stderr. */
@@ -61,6 +64,7 @@ export function defaultConsumers(deps: {
   readModelTable: string;
   projections: readonly ProjectionDefinition[];
   aggregates: readonly AggregateDefinition[];
+  events?: EventRegistry | undefined;
   log: (line: string) => void;
   /** Sequenced mode adds the sequencer, as the CDK construct does. */
   positionMode?: PositionMode | undefined;
@@ -69,6 +73,7 @@ export function defaultConsumers(deps: {
     tableName: deps.eventsTable,
     ...(deps.snapshotTable && { snapshotTableName: deps.snapshotTable }),
     client: deps.client,
+    ...(deps.events && { events: deps.events }),
   });
   const projectionStore = new ProjectionStore({
     tableName: deps.readModelTable,
@@ -93,6 +98,7 @@ export function defaultConsumers(deps: {
       name: 'projector',
       filters: StreamFilters.projector,
       handler: projectorHandlerWith({
+        events: deps.events,
         projector: new Projector({
           store,
           projectionStore,
@@ -138,6 +144,7 @@ export async function startStreamProcessing(
       readModelTable: options.readModelTable,
       projections: options.projections ?? [],
       aggregates: options.aggregates ?? [],
+      events: options.events,
       log,
       positionMode:
         options.positionMode ??

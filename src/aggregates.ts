@@ -1,6 +1,7 @@
 import { InvalidDefinitionError } from './errors.js';
 import type { EventStoreApi } from './event-store-api.js';
-import type { AggregateStreamResult, RecordedEvent } from './types.js';
+import type { EventRegistry, EventShape } from './events/define.js';
+import type { AggregateStreamResult, RecordedEvent, RecordedEventOf } from './types.js';
 
 /** The fold of one stream category (the stream id's prefix before the first `-`). */
 export interface AggregateDefinition<State = unknown, Event extends RecordedEvent = RecordedEvent> {
@@ -16,6 +17,11 @@ export interface AggregateDefinition<State = unknown, Event extends RecordedEven
 }
 
 export interface DefineAggregateInput<State, Event extends RecordedEvent> {
+  /**
+   * Types `evolve`'s events by this registry. Types only: the store (or
+   * handler) given the same registry is what decodes and upcasts them.
+   */
+  events?: EventRegistry<EventShape>;
   category: string;
   initialState: () => State;
   evolve: (state: State, event: Event) => State;
@@ -23,6 +29,12 @@ export interface DefineAggregateInput<State, Event extends RecordedEvent> {
   stateVersion?: number;
 }
 
+export function defineAggregate<State, E extends EventShape>(
+  input: DefineAggregateInput<State, RecordedEventOf<E>> & { events: EventRegistry<E> },
+): AggregateDefinition<State, RecordedEventOf<E>>;
+export function defineAggregate<State, Event extends RecordedEvent = RecordedEvent>(
+  input: DefineAggregateInput<State, Event>,
+): AggregateDefinition<State, Event>;
 export function defineAggregate<State, Event extends RecordedEvent = RecordedEvent>(
   input: DefineAggregateInput<State, Event>,
 ): AggregateDefinition<State, Event> {

@@ -21,6 +21,7 @@ export const ErrorCode = {
   InvalidConfiguration: 'InvalidConfiguration',
   ProjectionFailed: 'ProjectionFailed',
   InvalidStreamRecord: 'InvalidStreamRecord',
+  UndecodableEvent: 'UndecodableEvent',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -101,13 +102,17 @@ export class DocumentNotFoundError extends EventStoreError {
   }
 }
 
-/** Bad input: `field` says where (`events[3].type`), the message says what is allowed. */
+/**
+ * Bad input: `field` says where (`events[3].type`), the message says what is
+ * allowed. `eventType` names the event type whose schema refused the data.
+ */
 export class ValidationError extends EventStoreError {
   readonly code = ErrorCode.ValidationError;
 
   constructor(
     readonly field: string,
     readonly reason: string,
+    readonly eventType?: string,
   ) {
     super(`${field} ${reason}`);
   }
@@ -284,5 +289,28 @@ export class InvalidStreamRecordError extends EventStoreError {
     options?: { cause?: unknown },
   ) {
     super(`record ${sequenceNumber} ${reason}`, options);
+  }
+}
+
+/**
+ * A stored event of a registered type that its schemas cannot read: data that
+ * no longer matches the version it was written with, an upcaster that returns
+ * what the next version refuses, or a version newer than the registry knows.
+ */
+export class UndecodableEventError extends EventStoreError {
+  readonly code = ErrorCode.UndecodableEvent;
+
+  constructor(
+    readonly streamId: string,
+    readonly version: number,
+    readonly eventType: string,
+    readonly schemaVersion: number,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Event ${version} of stream '${streamId}' ('${eventType}', written at schema version ${schemaVersion}) cannot be read: ${reason}`,
+      options,
+    );
   }
 }

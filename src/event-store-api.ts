@@ -1,16 +1,18 @@
+import type { EventShape, UntypedEvent } from './events/define.js';
 import type {
   AggregateStreamOptions,
   AggregateStreamResult,
   AppendOptions,
   AppendResult,
-  NewEvent,
-  PositionedEvent,
+  NewEventOf,
+  PositionedEventOf,
   PositionMode,
   ReadAllOptions,
   ReadAllPageOptions,
   ReadAllPageResult,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventOf,
   SaveSnapshotInput,
   Snapshot,
   StreamHead,
@@ -24,7 +26,13 @@ import type {
  * takes this type, so it runs on either. The contract suite
  * (test/contract/) holds both to the same answers.
  */
-export interface EventStoreApi {
+export interface EventStoreApi<E extends EventShape = UntypedEvent> {
+  /**
+   * Type-only, never set: carries the store's event types, so TypeScript
+   * infers them where a store is passed (`subscribeToAll`, `loadAggregate`).
+   */
+  readonly eventShape?: E | undefined;
+
   /**
    * All the events or none, at `expectedVersion` (default `'any'`). A stream
    * elsewhere is WrongExpectedVersionError with its actual version; the same
@@ -32,7 +40,7 @@ export interface EventStoreApi {
    */
   appendToStream(
     streamId: string,
-    events: readonly NewEvent[],
+    events: readonly NewEventOf<E>[],
     options?: AppendOptions,
   ): Promise<AppendResult>;
 
@@ -40,13 +48,13 @@ export interface EventStoreApi {
    * The stream's events in version order (or backwards); bad options throw
    * ValidationError at the call, an absent stream StreamNotFoundError on iteration.
    */
-  readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEventOf<E>>;
 
   /** `$all` in position order, never skipping a committed position; filters apply after that. */
-  readAll(options?: ReadAllOptions): AsyncIterable<PositionedEvent>;
+  readAll(options?: ReadAllOptions): AsyncIterable<PositionedEventOf<E>>;
 
   /** One page of `$all` that looks at no more than `maxExamined` events. */
-  readAllPage(options?: ReadAllPageOptions): Promise<ReadAllPageResult>;
+  readAllPage(options?: ReadAllPageOptions): Promise<ReadAllPageResult<RecordedEventOf<E>>>;
 
   /** How positions are handed out (see the README's "Position modes"). */
   getPositionMode(): Promise<PositionMode>;
@@ -68,7 +76,7 @@ export interface EventStoreApi {
   getSnapshot<State = unknown>(streamId: string): Promise<Snapshot<State> | undefined>;
 
   /** Folds the stream (from its snapshot when asked) into a state. */
-  aggregateStream<State, Event extends RecordedEvent = RecordedEvent>(
+  aggregateStream<State, Event extends RecordedEvent = RecordedEventOf<E>>(
     streamId: string,
     options: AggregateStreamOptions<State, Event>,
   ): Promise<AggregateStreamResult<State>>;

@@ -2,6 +2,7 @@ import { aggregateStream } from './aggregate-stream.js';
 import { appendToStream } from './append/append-to-stream.js';
 import { appendToStreams } from './append/append-to-streams.js';
 import type { EventStoreApi } from './event-store-api.js';
+import type { EventShape, UntypedEvent } from './events/define.js';
 import { listStreams } from './read/list-streams.js';
 import { readAll } from './read/read-all.js';
 import { readAllPage } from './read/read-all-page.js';
@@ -18,14 +19,15 @@ import type {
   EventStoreOptions,
   ListStreamsOptions,
   ListStreamsResult,
-  NewEvent,
-  PositionedEvent,
+  NewEventOf,
+  PositionedEventOf,
   PositionMode,
   ReadAllOptions,
   ReadAllPageOptions,
   ReadAllPageResult,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventOf,
   SaveSnapshotInput,
   Snapshot,
   StreamAppend,
@@ -35,11 +37,16 @@ import type {
 /**
  * The event store on one DynamoDB events table. Each method is a thin door to
  * its own module; the class holds only the configuration they share.
+ *
+ * Typed by its event registry (`new EventStore({ ..., events })`): appends
+ * take, and reads return, the registry's event types. Without one, any type
+ * with any data, as before.
  */
-export class EventStore implements EventStoreApi {
+export class EventStore<E extends EventShape = UntypedEvent> implements EventStoreApi<E> {
   readonly #ctx: StoreContext;
+  declare readonly eventShape?: E | undefined;
 
-  constructor(options: EventStoreOptions) {
+  constructor(options: EventStoreOptions<E>) {
     this.#ctx = createStoreContext(options);
   }
 
@@ -55,7 +62,7 @@ export class EventStore implements EventStoreApi {
   /** One conditional TransactWriteItems: all the events are committed, or none. */
   appendToStream(
     streamId: string,
-    events: readonly NewEvent[],
+    events: readonly NewEventOf<E>[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     return appendToStream(this.#ctx, streamId, events, options);
@@ -67,20 +74,20 @@ export class EventStore implements EventStoreApi {
    * Results come back in the order of `appends`.
    */
   appendToStreams(
-    appends: readonly StreamAppend[],
+    appends: readonly StreamAppend<NewEventOf<E>>[],
     options: AppendToStreamsOptions = {},
   ): Promise<AppendResult[]> {
     return appendToStreams(this.#ctx, appends, options);
   }
 
   /** Lazily paged; throws StreamNotFoundError when the stream has no events. */
-  readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
-    return readStream(this.#ctx, streamId, options);
+  readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEventOf<E>> {
+    return readStream(this.#ctx, streamId, options) as AsyncIterable<RecordedEventOf<E>>;
   }
 
   /** The global `$all` stream in position order, never skipping a committed position. */
-  readAll(options: ReadAllOptions = {}): AsyncIterable<PositionedEvent> {
-    return readAll(this.#ctx, options);
+  readAll(options: ReadAllOptions = {}): AsyncIterable<PositionedEventOf<E>> {
+    return readAll(this.#ctx, options) as AsyncIterable<PositionedEventOf<E>>;
   }
 
   /**
@@ -88,8 +95,8 @@ export class EventStore implements EventStoreApi {
    * at (default 5,000), so a rare filter answers with few or no events and a
    * `nextPosition` to go on from, instead of scanning the whole store.
    */
-  readAllPage(options: ReadAllPageOptions = {}): Promise<ReadAllPageResult> {
-    return readAllPage(this, options);
+  readAllPage(options: ReadAllPageOptions = {}): Promise<ReadAllPageResult<RecordedEventOf<E>>> {
+    return readAllPage(this, options) as Promise<ReadAllPageResult<RecordedEventOf<E>>>;
   }
 
   /**
@@ -129,7 +136,7 @@ export class EventStore implements EventStoreApi {
   }
 
   /** Folds the stream (from its snapshot when asked) into a state. */
-  aggregateStream<State, Event extends RecordedEvent = RecordedEvent>(
+  aggregateStream<State, Event extends RecordedEvent = RecordedEventOf<E>>(
     streamId: string,
     options: AggregateStreamOptions<State, Event>,
   ): Promise<AggregateStreamResult<State>> {

@@ -30,15 +30,36 @@ export {
   ProjectionNotFoundError,
   SnapshotNotFoundError,
   StreamNotFoundError,
+  UndecodableEventError,
   ValidationError,
   WrongExpectedVersionError,
 } from './errors.js';
 export { EventStore } from './event-store.js';
 export type { EventStoreApi } from './event-store-api.js';
+export {
+  type CorrelatedCommand,
+  type CorrelationMetadata,
+  causedBy,
+  correlationOf,
+  withCorrelation,
+} from './events/correlation.js';
+export {
+  defineEvent,
+  defineEvents,
+  type EventDefinition,
+  type EventRegistry,
+  type EventSchema,
+  type EventShape,
+  type EventsOf,
+  type UntypedEvent,
+  type Upcasters,
+  type VersionedEventInput,
+} from './events/define.js';
 export { type RepairOptions, repairPositionCounter } from './position/repair.js';
 export { type HeadChange, type SequenceResult, Sequencer } from './position/sequencer.js';
 export {
   type DefineProjectionInput,
+  type DefineTypedProjectionInput,
   defineProjection,
   type ProjectionDefinition,
 } from './projections/define.js';
@@ -90,6 +111,9 @@ export type {
   ListStreamsOptions,
   ListStreamsResult,
   NewEvent,
+  NewEventOf,
+  PositionedEvent,
+  PositionedEventOf,
   PositionMode,
   ReadAllOptions,
   ReadAllPageOptions,
@@ -97,6 +121,7 @@ export type {
   ReadDirection,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventOf,
   RetryOptions,
   SaveSnapshotInput,
   Snapshot,

@@ -1,3 +1,5 @@
+import { decodeEvent } from './events/codec.js';
+import type { EventRegistry } from './events/define.js';
 import { Attr, Keys } from './table.js';
 import type { RecordedEvent } from './types.js';
 
@@ -17,6 +19,8 @@ export interface EventItem {
   /** Reserved mode: the range the event's transaction reserved. */
   rangeFirst?: number;
   rangeLast?: number;
+  /** Events of a registered type: the schema version the data was written with. */
+  schemaVersion?: number;
 }
 
 /**
@@ -49,7 +53,22 @@ export function toEventItem(
 }
 
 /**
- * Pure: the recorded event an item holds. Accepts plain unmarshalled items,
+ * Pure: the event an item holds as readers get it: with a registry, an event
+ * of a registered type in its latest shape (see `decodeEvent`); without one,
+ * or of another type, as stored.
+ */
+export function decodeEventItem(
+  item: Record<string, unknown>,
+  registry: EventRegistry | undefined,
+): RecordedEvent {
+  const event = toRecordedEvent(item);
+  if (!registry) return event;
+  const version = item[Attr.schemaVersion];
+  return decodeEvent(registry, event, version === undefined ? undefined : Number(version));
+}
+
+/**
+ * Pure: the recorded event an item holds, as stored. Accepts plain unmarshalled items,
  * whether they come from a Query, a GetItem or a DynamoDB Streams NEW_IMAGE.
  */
 export function toRecordedEvent(item: Record<string, unknown>): RecordedEvent {

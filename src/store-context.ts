@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PreparedAppend } from './append/validate-append.js';
 import { ValidationError } from './errors.js';
+import { type EventRegistry, isEventRegistry } from './events/define.js';
 import { StorePositions } from './position/store-positions.js';
 import { defaultSnapshotTableName } from './table.js';
 import type { AppendResult, EventStoreOptions, RetryOptions } from './types.js';
@@ -18,6 +19,8 @@ export interface StoreContext {
   readonly allStreamMaxWaitMs: number;
   readonly readPageSize: number;
   readonly groupCommit: boolean;
+  /** Decodes (and upcasts) reads, validates appends; undefined: events as stored. */
+  readonly events: EventRegistry | undefined;
   /** Hands out global positions; knows the store's mode and index layout once loaded. */
   readonly positions: StorePositions;
   /** The store's group commit queue, made on the first append. */
@@ -55,6 +58,7 @@ export function createStoreContext(input: EventStoreOptions): StoreContext {
     allStreamMaxWaitMs: options.allStreamMaxWaitMs ?? defaults.allStreamMaxWaitMs,
     readPageSize: options.readPageSize ?? defaults.readPageSize,
     groupCommit: options.groupCommit ?? defaults.groupCommit,
+    events: eventsOf(options.events),
   };
 }
 
@@ -68,4 +72,15 @@ function snapshotTableNameOf(tableName: string, given: string | undefined): stri
     );
   }
   return name;
+}
+
+function eventsOf(events: unknown): EventRegistry | undefined {
+  if (events === undefined) return undefined;
+  if (!isEventRegistry(events)) {
+    throw new ValidationError(
+      'options.events',
+      `must be a defineEvents(...) registry (got ${typeof events === 'object' ? JSON.stringify(events) : typeof events})`,
+    );
+  }
+  return events;
 }

@@ -26,6 +26,11 @@ export const Attr = {
   /** Event (reserved mode): the range its transaction reserved, so a reader knows its neighbours are committed too. */
   rangeFirst: 'rangeFirst',
   rangeLast: 'rangeLast',
+  /**
+   * Event: the version of its type's schema it was written with (only events
+   * of a type in the store's registry; absent means version 1).
+   */
+  schemaVersion: 'schemaVersion',
   /** Event: its place in the append that wrote it, so a retry is recognised only as that whole append. */
   appendIndex: 'appendIndex',
   appendCount: 'appendCount',

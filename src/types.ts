@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventRegistry, EventShape, UntypedEvent } from './events/types.js';
 
 /** Any value that survives `JSON.stringify` / `JSON.parse` unchanged. */
 export type JsonValue =
@@ -52,11 +53,32 @@ export type PositionedEvent<
   Metadata = unknown,
 > = RecordedEvent<Type, Data, Metadata> & { position: number };
 
+/** What an append of a store typed with events `E` takes: one of E's types with that type's data. */
+export type NewEventOf<E extends EventShape> = E extends EventShape
+  ? NewEvent<E['type'], E['input']>
+  : never;
+
+/** What reads of a store typed with events `E` return: a union narrowed by `type`. */
+export type RecordedEventOf<E extends EventShape> = E extends EventShape
+  ? RecordedEvent<E['type'], E['data']>
+  : never;
+
+/** `RecordedEventOf` as read from `$all`. */
+export type PositionedEventOf<E extends EventShape> = E extends EventShape
+  ? PositionedEvent<E['type'], E['data']>
+  : never;
+
 export interface AppendOptions {
   /** Default `'any'`. */
   expectedVersion?: ExpectedVersion;
   /** This append's retry time budget (e.g. a Lambda's remaining time); default the store's `retry.timeoutMs`. */
   timeoutMs?: number;
+  /**
+   * Merged into every event's metadata (an event's own keys win), e.g.
+   * `causedBy(event)` or `withCorrelation(command)`. Events' metadata must
+   * then be objects.
+   */
+  metadata?: { readonly [key: string]: JsonValue };
 }
 
 export interface AppendResult {
@@ -74,9 +96,9 @@ export interface AppendResult {
 }
 
 /** One stream's part of an `appendToStreams` call. */
-export interface StreamAppend {
+export interface StreamAppend<Event extends NewEvent = NewEvent> {
   streamId: string;
-  events: readonly NewEvent[];
+  events: readonly Event[];
   /** Default `'any'`. */
   expectedVersion?: ExpectedVersion;
 }
@@ -144,8 +166,8 @@ export interface ReadAllPageOptions {
   sizeOf?: (event: RecordedEvent) => number;
 }
 
-export interface ReadAllPageResult {
-  events: RecordedEvent[];
+export interface ReadAllPageResult<Event extends RecordedEvent = RecordedEvent> {
+  events: Event[];
   /**
    * Where the next call starts (pass it as `fromPosition`); undefined when the
    * read reached the end of `$all`. It moves forward even when `events` is empty.
@@ -214,7 +236,14 @@ export interface RetryOptions {
 /** See the README's "Position modes". */
 export type PositionMode = 'reserved' | 'strict' | 'sequenced';
 
-export interface EventStoreOptions {
+export interface EventStoreOptions<E extends EventShape = UntypedEvent> {
+  /**
+   * The app's event types (`defineEvents(...)`): appends of these types are
+   * validated against their schema, reads return them parsed and upcast to
+   * their latest version, and the store's methods are typed by them. Types not
+   * in it pass through unvalidated, as stored. Default: none (untyped).
+   */
+  events?: EventRegistry<E>;
   /** The events table (see `eventsTableSchema`). */
   tableName: string;
   /**

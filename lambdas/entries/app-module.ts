@@ -1,5 +1,6 @@
 import type { AggregateDefinition } from '../../src/aggregates.js';
 import { InvalidDefinitionError } from '../../src/errors.js';
+import { type EventRegistry, isEventRegistry } from '../../src/events/define.js';
 import type { ProjectionDefinition } from '../../src/projections/define.js';
 
 /** The app module's `projections` export, checked at cold start: a wrong export fails the init, naming it. */
@@ -10,6 +11,19 @@ export function projectionsFrom(value: unknown): readonly ProjectionDefinition[]
 /** The app module's `aggregates` export, checked at cold start. */
 export function aggregatesFrom(value: unknown): readonly AggregateDefinition[] {
   return definitionsFrom<AggregateDefinition>(value, 'aggregates', 'category', 'defineAggregate');
+}
+
+/** The app module's `events` export (a `defineEvents(...)` registry), or none. */
+export function eventsFrom(value: unknown): { events?: EventRegistry } {
+  if (value === undefined) return {};
+  if (!isEventRegistry(value)) {
+    throw new InvalidDefinitionError(
+      'the app module',
+      "export 'events'",
+      `must be a defineEvents(...) registry (got ${typeof value})`,
+    );
+  }
+  return { events: value };
 }
 
 function definitionsFrom<T>(value: unknown, name: string, field: string, define: string): T[] {

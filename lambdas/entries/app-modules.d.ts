@@ -9,3 +9,6 @@ declare module 'dynamo-event-store-app/projections' {
 declare module 'dynamo-event-store-app/aggregates' {
   export const aggregates: unknown;
 }
+declare module 'dynamo-event-store-app/events' {
+  export const events: unknown;
+}

@@ -1,4 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { EventRegistry } from '../../src/events/define.js';
 import type { RecordedEvent } from '../../src/types.js';
 import { type FailureLogger, reportPartialFailures, type StreamHandler } from './partial-batch.js';
 import { parseRecord } from './records.js';
@@ -6,6 +7,8 @@ import { parseRecord } from './records.js';
 export interface EventHandlerDeps {
   readonly handle: (event: RecordedEvent) => Promise<void> | void;
   readonly logger?: FailureLogger | undefined;
+  /** The app's event types: events reach `handle` parsed and upcast. */
+  readonly events?: EventRegistry | undefined;
 }
 
 /**
@@ -18,7 +21,7 @@ export function eventHandlerWith(deps: EventHandlerDeps): StreamHandler {
   return async (event, context) => {
     const failures = new Map<DynamoDBRecord, unknown>();
     for (const record of event.Records) {
-      const parsed = parseRecord(record);
+      const parsed = parseRecord(record, deps.events);
       if (parsed.kind === 'ignored') continue;
       try {
         if (parsed.kind === 'invalid') throw parsed.error;

@@ -1,3 +1,4 @@
+import type { EventRegistry } from '../../src/events/define.js';
 import type { Projector } from '../../src/projections/projector.js';
 import { type FailureLogger, reportPartialFailures, type StreamHandler } from './partial-batch.js';
 import { parseBatch } from './records.js';
@@ -5,12 +6,14 @@ import { parseBatch } from './records.js';
 export interface ProjectorHandlerDeps {
   projector: Projector;
   logger?: FailureLogger;
+  /** The app's event types: records are decoded and upcast before the projections see them. */
+  events?: EventRegistry | undefined;
 }
 
 /** Event INSERTs -> projection documents; a record fails when its event could not be applied. */
 export function projectorHandlerWith(deps: ProjectorHandlerDeps): StreamHandler {
   return async (event, context) => {
-    const { events, sources, failures } = parseBatch(event.Records);
+    const { events, sources, failures } = parseBatch(event.Records, deps.events);
     const result = await deps.projector.apply(events);
     // Not failures: a key no document can have fails on every retry. Said, counted, never the payload.
     for (const skip of result.skipped) {

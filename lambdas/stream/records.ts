@@ -1,9 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { InvalidStreamRecordError } from '../../src/errors.js';
+import { InvalidStreamRecordError, UndecodableEventError } from '../../src/errors.js';
+import type { EventRegistry } from '../../src/events/define.js';
 import type { HeadChange } from '../../src/position/sequencer.js';
-import { toRecordedEvent } from '../../src/records.js';
+import { decodeEventItem } from '../../src/records.js';
 import { Attr, Keys } from '../../src/table.js';
 import type { RecordedEvent } from '../../src/types.js';
 
@@ -19,7 +20,10 @@ export type ParsedRecord =
  * The event source filter keeps everything but event INSERTs away in AWS;
  * this check keeps a handler safe when it is invoked without that filter.
  */
-export function parseRecord(record: DynamoDBRecord): ParsedRecord {
+export function parseRecord(
+  record: DynamoDBRecord,
+  registry?: EventRegistry | undefined,
+): ParsedRecord {
   const sk = record.dynamodb?.Keys?.[Attr.sk]?.S;
   if (record.eventName !== 'INSERT' || sk === undefined || !Keys.isEventSk(sk)) {
     return { kind: 'ignored' };
@@ -38,8 +42,10 @@ export function parseRecord(record: DynamoDBRecord): ParsedRecord {
     // Lambda's AttributeValue type is looser than the SDK's; the wire shape is the same.
     const item = unmarshall(image as Record<string, AttributeValue>);
     assertEventItem(item);
-    return { kind: 'event', event: toRecordedEvent(item) };
+    return { kind: 'event', event: decodeEventItem(item, registry) };
   } catch (error) {
+    // Already says which event and why; the stream record adds nothing.
+    if (error instanceof UndecodableEventError) return { kind: 'invalid', error };
     return {
       kind: 'invalid',
       error: new InvalidStreamRecordError(
@@ -99,10 +105,14 @@ export interface ParsedBatch {
   failures: Map<DynamoDBRecord, unknown>;
 }
 
-export function parseBatch(records: readonly DynamoDBRecord[]): ParsedBatch {
+/** `registry`: the app's event types, decoded and upcast as the store's reads do. */
+export function parseBatch(
+  records: readonly DynamoDBRecord[],
+  registry?: EventRegistry | undefined,
+): ParsedBatch {
   const batch: ParsedBatch = { events: [], sources: [], failures: new Map() };
   for (const record of records) {
-    const parsed = parseRecord(record);
+    const parsed = parseRecord(record, registry);
     if (parsed.kind === 'invalid') batch.failures.set(record, parsed.error);
     if (parsed.kind !== 'event') continue;
     batch.events.push(parsed.event);

@@ -17,7 +17,7 @@ export async function appendToStream(
   events: readonly NewEvent[],
   options: AppendOptions,
 ): Promise<AppendResult> {
-  const append = validateAppend(streamId, events, options);
+  const append = validateAppend(streamId, events, options, new Date(), ctx.events);
   const timeoutMs = appendTimeoutMs(options, ctx.retry.timeoutMs);
   ctx.appends ??= new Committer(ctx);
   return ctx.appends.submit(append, timeoutMs);

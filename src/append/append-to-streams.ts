@@ -1,4 +1,5 @@
 import { AppendTooLargeError, ValidationError } from '../errors.js';
+import type { EventRegistry } from '../events/define.js';
 import type { StoreContext } from '../store-context.js';
 import { Limits } from '../table.js';
 import type { AppendResult, AppendToStreamsOptions, StreamAppend } from '../types.js';
@@ -25,7 +26,7 @@ export async function appendToStreams(
   appends: readonly StreamAppend[],
   options: AppendToStreamsOptions,
 ): Promise<AppendResult[]> {
-  const prepared = validateGroup(appends);
+  const prepared = validateGroup(appends, ctx.events);
   const timeoutMs = options?.timeoutMs ?? ctx.retry.timeoutMs;
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new ValidationError('options.timeoutMs', `must be a number of ms > 0 (got ${timeoutMs})`);
@@ -35,7 +36,10 @@ export async function appendToStreams(
 }
 
 /** Refuses what cannot be one transaction, before anything is written. */
-export function validateGroup(appends: unknown): PreparedAppend[] {
+export function validateGroup(
+  appends: unknown,
+  registry?: EventRegistry | undefined,
+): PreparedAppend[] {
   if (!Array.isArray(appends) || appends.length === 0) {
     throw new ValidationError(
       'appends',
@@ -54,7 +58,7 @@ export function validateGroup(appends: unknown): PreparedAppend[] {
     }
     const { streamId, events, expectedVersion } = append as Record<string, unknown>;
     const one = withField(`appends[${index}]`, () =>
-      validateAppend(streamId, events, { expectedVersion }, now),
+      validateAppend(streamId, events, { expectedVersion }, now, registry),
     );
     const first = seen.get(one.streamId);
     if (first !== undefined) {

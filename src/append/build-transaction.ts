@@ -83,10 +83,12 @@ export function buildBatchTransaction(
     items.push(buildHeadUpdate(tableName, member, result, reservation.guardsHead));
     actions.push({ kind: 'head', member: index });
     result.events.forEach((event, i) => {
+      const schemaVersion = member.append.events[i]?.schemaVersion;
       const placement = {
         ...(event.position !== null && reservation.eventPlacement(event.position)),
         [Attr.appendIndex]: i,
         [Attr.appendCount]: result.events.length,
+        ...(schemaVersion !== undefined && { [Attr.schemaVersion]: schemaVersion }),
       };
       items.push({
         Put: {

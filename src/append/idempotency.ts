@@ -5,13 +5,15 @@ import { Attr, Keys } from '../table.js';
 import type { StoredEvent } from './same-append.js';
 import { awsCall } from './store-error.js';
 
-function toStoredEvent(item: Record<string, unknown>): StoredEvent {
+export function toStoredEvent(item: Record<string, unknown>): StoredEvent {
   const index = item[Attr.appendIndex];
   const count = item[Attr.appendCount];
+  const schemaVersion = item[Attr.schemaVersion];
   return {
     ...toRecordedEvent(item),
     appendIndex: index === undefined ? undefined : Number(index),
     appendCount: count === undefined ? undefined : Number(count),
+    schemaVersion: schemaVersion === undefined ? undefined : Number(schemaVersion),
   };
 }
 

@@ -5,6 +5,8 @@ import type { PreparedEvent } from './validate-append.js';
 export interface StoredEvent extends RecordedEvent {
   readonly appendIndex?: number | undefined;
   readonly appendCount?: number | undefined;
+  /** The schema version recorded with it (events of a registered type). */
+  readonly schemaVersion?: number | undefined;
 }
 
 /**
@@ -39,6 +41,8 @@ export function resultFrom(streamId: string, stored: readonly StoredEvent[]): Ap
     nextExpectedVersion: last.version,
     firstPosition: first.position,
     lastPosition: last.position,
-    events: stored.map(({ appendIndex: _i, appendCount: _c, ...event }) => event),
+    events: stored.map(
+      ({ appendIndex: _i, appendCount: _c, schemaVersion: _s, ...event }) => event,
+    ),
   };
 }

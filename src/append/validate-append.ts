@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppendTooLargeError, ValidationError } from '../errors.js';
+import { encodeAppend } from '../events/encode-append.js';
+import type { EventRegistry } from '../events/types.js';
 import { toEventItem } from '../records.js';
 import { Attr, Keys, Limits } from '../table.js';
 import type { AppendOptions, ExpectedVersion, JsonValue } from '../types.js';
@@ -17,6 +19,8 @@ export interface PreparedEvent {
   readonly type: string;
   readonly data: JsonValue;
   readonly metadata: JsonValue | null;
+  /** The schema version its type's registry entry validated it with; undefined for unregistered types. */
+  readonly schemaVersion?: number | undefined;
 }
 
 export interface PreparedAppend {
@@ -34,13 +38,16 @@ export const TRANSACTION_OVERHEAD_BYTES = 512;
 
 /**
  * Checks everything about an append that can be known before writing, so bad
- * input never reaches DynamoDB and nothing is written for it.
+ * input never reaches DynamoDB and nothing is written for it. With the
+ * store's event registry, that includes each registered event's data against
+ * its schema (see `encodeAppend`); the append's `metadata` option is merged in.
  */
 export function validateAppend(
   streamId: unknown,
   events: unknown,
   options: unknown,
   now: Date = new Date(),
+  registry?: EventRegistry | undefined,
 ): PreparedAppend {
   const id = parse(streamIdSchema, streamId, 'streamId');
   if (!Array.isArray(events)) {
@@ -55,13 +62,17 @@ export function validateAppend(
   if (events.length > Limits.eventsPerAppend) {
     throw new AppendTooLargeError('The append', Limits.eventsPerAppend, events.length, 'events');
   }
-  const prepared = events.map((event, index): PreparedEvent => {
+  const metadata = (options as { metadata?: unknown } | undefined)?.metadata;
+  const { events: encoded, schemaVersions } = encodeAppend(registry, events, metadata);
+  const prepared = encoded.map((event, index): PreparedEvent => {
     const parsed = parse(newEventSchema, event, `events[${index}]`);
+    const schemaVersion = schemaVersions[index];
     return {
       eventId: parsed.eventId ?? randomUUID(),
       type: parsed.type,
       data: parsed.data as JsonValue,
       metadata: (parsed.metadata ?? null) as JsonValue | null,
+      ...(schemaVersion !== undefined && { schemaVersion }),
     };
   });
   rejectDuplicateIds(prepared);
@@ -134,6 +145,7 @@ export function eventItemSize(streamId: string, event: PreparedEvent, createdAt:
         [Attr.rangeLast]: worst,
         [Attr.appendIndex]: worst,
         [Attr.appendCount]: worst,
+        ...(event.schemaVersion !== undefined && { [Attr.schemaVersion]: event.schemaVersion }),
       },
     ),
   });

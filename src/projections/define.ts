@@ -1,6 +1,7 @@
 import { InvalidDefinitionError } from '../errors.js';
+import type { EventRegistry, EventShape } from '../events/define.js';
 import { Limits } from '../table.js';
-import type { RecordedEvent } from '../types.js';
+import type { RecordedEvent, RecordedEventOf } from '../types.js';
 
 /**
  * A document-per-key read model. `evolve` is pure; the projector owns
@@ -32,6 +33,26 @@ export type DefineProjectionInput<State, Event extends RecordedEvent> = {
 // Projection names become part of a partition key (`PROJECTION#name`) and a URL path segment.
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/**
+ * A projection typed by a registry: `eventTypes` must be its types, and
+ * `key` and `evolve` get exactly those events, narrowed by `type`. Types
+ * only: the projector's store (or handler) given the same registry decodes them.
+ */
+export type DefineTypedProjectionInput<
+  State,
+  E extends EventShape,
+  Types extends E['type'],
+> = DefineProjectionInput<State, RecordedEventOf<Extract<E, { type: Types }>>> & {
+  events: EventRegistry<E>;
+  eventTypes: readonly Types[];
+};
+
+export function defineProjection<State, E extends EventShape, const Types extends E['type']>(
+  input: DefineTypedProjectionInput<State, E, Types>,
+): ProjectionDefinition<State, RecordedEventOf<Extract<E, { type: Types }>>>;
+export function defineProjection<State, Event extends RecordedEvent = RecordedEvent>(
+  input: DefineProjectionInput<State, Event>,
+): ProjectionDefinition<State, Event>;
 export function defineProjection<State, Event extends RecordedEvent = RecordedEvent>(
   input: DefineProjectionInput<State, Event>,
 ): ProjectionDefinition<State, Event> {

@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { UndecodableEventError } from '../errors.js';
 import type { EventStoreApi } from '../event-store-api.js';
-import type { PositionedEvent, RecordedEvent } from '../types.js';
+import type { EventShape, UntypedEvent } from '../events/define.js';
+import type { PositionedEventOf } from '../types.js';
 import { describe, eventTypeSchema, parse, wholeNumber } from '../validation.js';
 import type { ProjectionStore } from './projection-store.js';
 
-export interface SubscribeToAllOptions {
-  store: EventStoreApi;
+export interface SubscribeToAllOptions<E extends EventShape = UntypedEvent> {
+  /** Its registry, if any, types and decodes the events `handler` gets. */
+  store: EventStoreApi<E>;
   /** Where the checkpoint (`CHECKPOINT#name`) lives. */
   checkpoints: ProjectionStore;
   /** Names the checkpoint: a subscription with the same name resumes where the last one stopped. */
@@ -13,7 +16,7 @@ export interface SubscribeToAllOptions {
   /** Where to start when there is no checkpoint yet. Default 1. */
   fromPosition?: number;
   /** Called once per event, in position order. Throwing stops the subscription (`done` rejects). */
-  handler: (event: RecordedEvent) => Promise<void> | void;
+  handler: (event: PositionedEventOf<E>) => Promise<void> | void;
   /** Events read (and checkpointed) at a time. Default 100. */
   batchSize?: number;
   /** Wait between reads once caught up. Default 500 ms. */
@@ -40,7 +43,11 @@ export interface SubscribeToAllOptions {
 export interface Subscription {
   /** Finishes the event in hand, saves the checkpoint and resolves. */
   stop(): Promise<void>;
-  /** Resolves after stop(); rejects when the handler throws (or reads fail past `maxReadRetries`). */
+  /**
+   * Resolves after stop(); rejects when the handler throws, when a read fails
+   * past `maxReadRetries`, or at once with UndecodableEventError (an event the
+   * store's registry cannot read: fix the definitions, restart, and it resumes).
+   */
   readonly done: Promise<void>;
   /** The last position handled or skipped by `eventTypes` (and checkpointed, once the batch ends). */
   readonly position: number;
@@ -90,7 +97,9 @@ const subscribeToAllOptionsSchema = z.object(
  * at least once: the checkpoint is saved after each batch, so a crash
  * replays at most the batch in flight. The handler must tolerate that.
  */
-export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
+export function subscribeToAll<E extends EventShape = UntypedEvent>(
+  options: SubscribeToAllOptions<E>,
+): Subscription {
   // At the call, not in the loop: a typo must not look like a read failure that is retried.
   parse(subscribeToAllOptionsSchema, options, 'options');
   const batchSize = options.batchSize ?? 100;
@@ -112,10 +121,10 @@ export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
       };
     });
 
-  const readBatch = async (): Promise<PositionedEvent[]> => {
+  const readBatch = async (): Promise<PositionedEventOf<E>[]> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        const events: PositionedEvent[] = [];
+        const events: PositionedEventOf<E>[] = [];
         // Unfiltered: a filtered read says nothing about the positions it skipped,
         // so the position could not move past them.
         for await (const event of options.store.readAll({
@@ -126,7 +135,10 @@ export function subscribeToAll(options: SubscribeToAllOptions): Subscription {
         }
         return events;
       } catch (error) {
-        if (attempt >= maxReadRetries || stopping) throw error;
+        // Stored data its schemas cannot read fails every retry: stop, as a throwing handler does.
+        if (attempt >= maxReadRetries || stopping || error instanceof UndecodableEventError) {
+          throw error;
+        }
         try {
           options.onReadError?.(error, attempt + 1);
         } catch {

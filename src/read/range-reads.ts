@@ -1,12 +1,13 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { readEventsFrom } from '../append/idempotency.js';
+import { readEventsFrom, toStoredEvent } from '../append/idempotency.js';
+import type { StoredEvent } from '../append/same-append.js';
 import { backoff } from '../backoff.js';
 import { dynamoCall } from '../dynamo-call.js';
+import { decodeEvent } from '../events/codec.js';
 import type { RangeEntry } from '../position/strategy.js';
-import { toRecordedEvent } from '../records.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr, Keys } from '../table.js';
-import type { PositionedEvent, RecordedEvent } from '../types.js';
+import type { PositionedEvent } from '../types.js';
 
 /** Ranges this short are fetched by key (BatchGetItem, 100 keys a call); longer ones by Query. */
 const BY_KEY_MAX = 3;
@@ -29,7 +30,11 @@ export async function readRanges(
     if (range.count <= BY_KEY_MAX) byKey.push(range);
     else
       calls.push(async () =>
-        place(range, await readEventsFrom(ctx, range.streamId, range.fromVersion, range.count)),
+        place(
+          ctx,
+          range,
+          await readEventsFrom(ctx, range.streamId, range.fromVersion, range.count),
+        ),
       );
   }
   const keys = byKey.flatMap((range) =>
@@ -51,17 +56,19 @@ export async function readRanges(
   return events.sort((a, b) => a.position - b.position);
 }
 
-function place(range: RangeEntry, events: readonly RecordedEvent[]): PositionedEvent[] {
+/** The events of a placed range as a reader gets them: positioned, in their type's latest shape. */
+function place(
+  ctx: StoreContext,
+  range: RangeEntry,
+  events: readonly StoredEvent[],
+): PositionedEvent[] {
   return events.map((stored) => {
-    const {
-      appendIndex: _i,
-      appendCount: _c,
-      ...event
-    } = stored as RecordedEvent & {
-      appendIndex?: number;
-      appendCount?: number;
+    const { appendIndex: _i, appendCount: _c, schemaVersion, ...event } = stored;
+    const positioned = {
+      ...event,
+      position: range.firstPosition + (event.version - range.fromVersion),
     };
-    return { ...event, position: range.firstPosition + (event.version - range.fromVersion) };
+    return decodeEvent(ctx.events, positioned, schemaVersion);
   });
 }
 
@@ -87,7 +94,7 @@ async function batchGet(
     );
     for (const item of page.Responses?.[ctx.tableName] ?? []) {
       const found = byKey.get(`${String(item[Attr.pk])}\u0000${String(item[Attr.sk])}`);
-      if (found) events.push(...place(found.range, [toRecordedEvent(item)]));
+      if (found) events.push(...place(ctx, found.range, [toStoredEvent(item)]));
     }
     // DynamoDB may hand back part of a batch unprocessed under load: ask again for those.
     keys = (page.UnprocessedKeys?.[ctx.tableName]?.Keys ?? []) as Record<string, unknown>[];

@@ -2,7 +2,7 @@ import { AllStreamLaggingError } from '../errors.js';
 import type { StoreLayout } from '../position/counter.js';
 import { readCounterItem } from '../position/counter.js';
 import { isAbortMarker, toSlot } from '../position/slots.js';
-import { toRecordedEvent } from '../records.js';
+import { decodeEventItem } from '../records.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr } from '../table.js';
 import type { PositionedEvent, ReadAllOptions, RecordedEvent } from '../types.js';
@@ -103,7 +103,7 @@ async function* readPositions(
       }
       // An event's range ends after it when it shares a transaction: the next position is its neighbour.
       expected = position + 1;
-      yield* emit(toRecordedEvent(item) as PositionedEvent);
+      yield* emit(decodeEventItem(item, ctx.events) as PositionedEvent);
       if (returned >= plan.maxCount) return;
     }
     if (!holeBeforeVisible && expected > window.through) continue;

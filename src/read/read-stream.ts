@@ -1,7 +1,7 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamoCall } from '../dynamo-call.js';
 import { StreamNotFoundError } from '../errors.js';
-import { toRecordedEvent } from '../records.js';
+import { decodeEventItem } from '../records.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr, Keys, Limits } from '../table.js';
 import type { ReadDirection, ReadStreamOptions, RecordedEvent } from '../types.js';
@@ -93,7 +93,7 @@ async function* readPages(ctx: StoreContext, plan: StreamReadPlan): AsyncGenerat
     const page = await dynamoCall(`Query of stream '${plan.streamId}'`, () =>
       ctx.doc.send(new QueryCommand(input)),
     );
-    let events = (page.Items ?? []).map(toRecordedEvent);
+    let events = (page.Items ?? []).map((item) => decodeEventItem(item, ctx.events));
     if (events.some((event) => event.position === null)) {
       events = await placeEvents(ctx, plan.streamId, events);
     }

@@ -3,6 +3,8 @@ import { isSameAppend, resultFrom, type StoredEvent } from '../append/same-appen
 import { appendTimeoutMs, type PreparedAppend, validateAppend } from '../append/validate-append.js';
 import { StreamNotFoundError, WrongExpectedVersionError } from '../errors.js';
 import type { EventStoreApi } from '../event-store-api.js';
+import { decodeEvent } from '../events/codec.js';
+import type { EventRegistry, EventShape, UntypedEvent } from '../events/define.js';
 import { readAllPage } from '../read/read-all-page.js';
 import { prepareSnapshotItem, type SnapshotItem, toSnapshot } from '../snapshot-item.js';
 import type {
@@ -10,14 +12,16 @@ import type {
   AggregateStreamResult,
   AppendOptions,
   AppendResult,
-  NewEvent,
+  NewEventOf,
   PositionedEvent,
+  PositionedEventOf,
   PositionMode,
   ReadAllOptions,
   ReadAllPageOptions,
   ReadAllPageResult,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventOf,
   SaveSnapshotInput,
   Snapshot,
   StreamHead,
@@ -41,6 +45,13 @@ interface HeldEvent {
   readonly createdAt: string;
   readonly appendIndex: number;
   readonly appendCount: number;
+  /** Recorded for events of a registered type, as the events table records it. */
+  readonly schemaVersion: number | undefined;
+}
+
+export interface InMemoryEventStoreOptions<E extends EventShape = UntypedEvent> {
+  /** The app's event registry (`defineEvents`): the same typing, validation and upcasting as `EventStore`'s. */
+  events?: EventRegistry<E>;
 }
 
 interface HeldStream {
@@ -59,36 +70,43 @@ interface HeldStream {
  * has been through JSON exactly as with DynamoDB, and changing it changes
  * nothing stored. One instance is one store; make a fresh one per test.
  */
-export class InMemoryEventStore implements EventStoreApi {
+export class InMemoryEventStore<E extends EventShape = UntypedEvent> implements EventStoreApi<E> {
+  declare readonly eventShape?: E | undefined;
+  /** Types, validates on append and upcasts on read, exactly as `EventStore`'s `events` option does. */
+  readonly #registry: EventRegistry<E> | undefined;
   readonly #streams = new Map<string, HeldStream>();
   /** `$all`: the event at position p is at index p - 1. */
   readonly #all: HeldEvent[] = [];
   readonly #snapshots = new Map<string, SnapshotItem>();
 
+  constructor(options: InMemoryEventStoreOptions<E> = {}) {
+    this.#registry = options.events;
+  }
+
   async appendToStream(
     streamId: string,
-    events: readonly NewEvent[],
+    events: readonly NewEventOf<E>[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    const append = validateAppend(streamId, events, options);
+    const append = validateAppend(streamId, events, options, new Date(), this.#registry);
     // Checked as EventStore checks it, though nothing here waits or retries.
     appendTimeoutMs(options, 1);
     // No await from here on: the check and the write are one step, as a transaction is.
     return this.#commit(append);
   }
 
-  readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+  readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEventOf<E>> {
     const id = parse(streamIdSchema, streamId, 'streamId');
     const parsed = parse(readStreamOptionsSchema, options ?? {}, 'options');
-    return this.#readStream(id, parsed);
+    return this.#readStream(id, parsed) as AsyncIterable<RecordedEventOf<E>>;
   }
 
-  readAll(options: ReadAllOptions = {}): AsyncIterable<PositionedEvent> {
-    return this.#readAll(parseReadAllOptions(options));
+  readAll(options: ReadAllOptions = {}): AsyncIterable<PositionedEventOf<E>> {
+    return this.#readAll(parseReadAllOptions(options)) as AsyncIterable<PositionedEventOf<E>>;
   }
 
-  readAllPage(options: ReadAllPageOptions = {}): Promise<ReadAllPageResult> {
-    return readAllPage(this, options);
+  readAllPage(options: ReadAllPageOptions = {}): Promise<ReadAllPageResult<RecordedEventOf<E>>> {
+    return readAllPage(this, options) as Promise<ReadAllPageResult<RecordedEventOf<E>>>;
   }
 
   /** Always `'strict'`: positions are 1..N, contiguous, in commit order. */
@@ -128,7 +146,7 @@ export class InMemoryEventStore implements EventStoreApi {
     return item ? toSnapshot<State>({ ...item }) : undefined;
   }
 
-  aggregateStream<State, Event extends RecordedEvent = RecordedEvent>(
+  aggregateStream<State, Event extends RecordedEvent = RecordedEventOf<E>>(
     streamId: string,
     options: AggregateStreamOptions<State, Event>,
   ): Promise<AggregateStreamResult<State>> {
@@ -177,6 +195,7 @@ export class InMemoryEventStore implements EventStoreApi {
         createdAt,
         appendIndex: i,
         appendCount: events.length,
+        schemaVersion: event.schemaVersion,
       }),
     );
     const stream = this.#streams.get(streamId);
@@ -205,7 +224,7 @@ export class InMemoryEventStore implements EventStoreApi {
     for (const event of events) {
       if (yielded >= maxCount) return;
       yielded++;
-      yield toRecorded(event);
+      yield this.#decoded(event);
     }
   }
 
@@ -221,12 +240,17 @@ export class InMemoryEventStore implements EventStoreApi {
       if (types && !types.has(event.type)) continue;
       if (streamPrefix && !event.streamId.startsWith(streamPrefix)) continue;
       returned++;
-      yield toRecorded(event);
+      yield this.#decoded(event);
     }
+  }
+
+  /** In its type's latest shape, as the DynamoDB store's reads give it. */
+  #decoded(event: HeldEvent): PositionedEvent {
+    return decodeEvent(this.#registry, toRecorded(event), event.schemaVersion);
   }
 }
 
-/** A fresh copy each time: nothing a caller does to it reaches the store. */
+/** A fresh copy each time: nothing a caller does to it reaches the store. Data as stored. */
 function toRecorded(event: HeldEvent): PositionedEvent {
   return {
     streamId: event.streamId,

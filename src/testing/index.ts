@@ -3,5 +3,5 @@
  * the store without DynamoDB. It imports no AWS SDK (a dependency-cruiser
  * rule keeps it so), so a test that imports only this and the domain starts fast.
  */
-export { InMemoryEventStore } from './in-memory-event-store.js';
+export { InMemoryEventStore, type InMemoryEventStoreOptions } from './in-memory-event-store.js';
 export { projectAll } from './project-all.js';
