@@ -7,6 +7,7 @@ import {
   parseExportLine,
 } from '../../src/transfer/export-format.js';
 import { EventImporter } from '../../src/transfer/import-events.js';
+import { wholeNumber } from '../args.js';
 import { withStore } from '../context.js';
 import { onInterrupt } from '../interrupt.js';
 import { duration, startProgress } from '../progress.js';
@@ -21,8 +22,14 @@ export function registerImport(program: Command): void {
       '--force',
       'import into a store that holds events: those it holds are checked and skipped (resumes an interrupted import), the others must come after its last position',
     )
+    .option(
+      '--chunk-size <n>',
+      'events written between two moves of the position counter (the checkpoint)',
+      wholeNumber('--chunk-size', 1, 10_000),
+      100,
+    )
     .action(
-      withStore(async (ctx, flags: { force?: boolean }) => {
+      withStore(async (ctx, flags: { force?: boolean; chunkSize: number }) => {
         const started = Date.now();
         const lines = createInterface({
           input: process.stdin,
@@ -53,6 +60,7 @@ export function registerImport(program: Command): void {
                 client: ctx.client,
                 tableName: ctx.connection.eventsTable,
                 force: flags.force === true,
+                chunkSize: flags.chunkSize,
                 // A sequenced source goes into a reserved store: its positions are kept.
                 positionMode: header.positionMode === 'strict' ? 'strict' : 'reserved',
               });
