@@ -44,6 +44,9 @@ export interface CliResult {
 export interface CliRun {
   child: ReturnType<typeof spawn>;
   result: Promise<CliResult>;
+  /** What it wrote so far. */
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
 /** Starts the CLI as its own process; `input` is written to its stdin, which is then closed. */
@@ -72,10 +75,13 @@ export async function startCli(
   return {
     child,
     result,
-    get output() {
+    get stdout() {
       return stdout;
     },
-  } as CliRun;
+    get stderr() {
+      return stderr;
+    },
+  };
 }
 
 export async function runCli(
