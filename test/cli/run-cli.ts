@@ -17,7 +17,8 @@ export function cliBundle(): Promise<string> {
   bundled ??= (async () => {
     const dir = join(repoRoot, 'node_modules/.cache/dynamo-event-store-cli');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `main-${process.pid}.mjs`);
+    // One file for every worker: each builds the same sources and renames its build over it, atomically.
+    const file = join(dir, 'main.mjs');
     await build({
       entryPoints: [join(repoRoot, 'cli/main.ts')],
       bundle: true,
@@ -26,10 +27,10 @@ export function cliBundle(): Promise<string> {
       target: 'node20',
       packages: 'external',
       conditions: ['event-store-source'],
-      outfile: `${file}.tmp`,
+      outfile: `${file}.${process.pid}.tmp`,
       logLevel: 'silent',
     });
-    renameSync(`${file}.tmp`, file);
+    renameSync(`${file}.${process.pid}.tmp`, file);
     return file;
   })();
   return bundled;
