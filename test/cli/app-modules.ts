@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * (what defineProjection returns is a plain object). `broken` throws on
  * events whose data says `poison`; `fixed` is the same projection mended.
  */
-export function writeAppModules(): { dir: string; broken: string; fixed: string } {
+export function writeAppModules(): { dir: string; broken: string; fixed: string; slow: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cli-app-'));
   const projection = (evolve: string) => `
 export const projections = [{
@@ -33,5 +33,14 @@ export const projections = [{
       `(state, event) => ({ balance: state.balance + (event.data.poison ? 0 : event.data.amount) })`,
     ),
   );
-  return { dir, broken, fixed };
+  // Slow enough (40 ms an event) to be interrupted mid-rebuild.
+  const slow = join(dir, 'slow.mjs');
+  writeFileSync(
+    slow,
+    projection(`(state, event) => {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 40);
+    return { balance: state.balance + (event.data.poison ? 0 : event.data.amount) };
+  }`),
+  );
+  return { dir, broken, fixed, slow };
 }

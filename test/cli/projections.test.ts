@@ -4,7 +4,7 @@ import { ProjectionStore } from '../../src/projections/projection-store.js';
 import { subscribeToAll } from '../../src/projections/subscribe-to-all.js';
 import { useTestStore } from '../support/dynamodb.js';
 import { writeAppModules } from './app-modules.js';
-import { jsonLines, runCli, storeFlags } from './run-cli.js';
+import { jsonLines, runCli, startCli, storeFlags } from './run-cli.js';
 
 const fixture = useTestStore('cli-projections');
 const app = writeAppModules();
@@ -84,6 +84,53 @@ describe('dynamo-event-store projections', () => {
     expect(list.stdout).toBe(
       'NAME      DOCUMENTS  REBUILD     EVENT TYPES\nbalances  4          done at 20  Deposited\n',
     );
+  });
+
+  it('rebuild stops on Ctrl-C saying where it got to, and the same command resumes from there', async () => {
+    const flags = storeFlags(fixture.tables);
+    const projections = new ProjectionStore({
+      tableName: fixture.tables.readModelTable,
+      client: fixture.client,
+    });
+    const rebuild = [
+      ...flags,
+      'projections',
+      'rebuild',
+      'balances',
+      '--app',
+      app.slow,
+      '--batch-size',
+      '2',
+    ];
+    const run = await startCli([...rebuild, '--restart']);
+    await expect
+      .poll(
+        async () => {
+          // This rebuild's own checkpoint: not done (the one before it finished).
+          const checkpoint = await projections.getRebuildCheckpoint('balances');
+          return checkpoint?.done === false ? checkpoint.position : 0;
+        },
+        {
+          timeout: 20_000,
+          interval: 50,
+        },
+      )
+      .toBeGreaterThanOrEqual(4);
+
+    run.child.kill('SIGINT');
+    const interrupted = await run.result;
+    const resumed = await runCli(rebuild);
+
+    expect(interrupted.status).toBe(130);
+    const reached = Number(/up to position (\d+);/.exec(interrupted.stderr)?.[1]);
+    expect(interrupted.stderr).toBe(
+      `interrupted: balances is rebuilt up to position ${reached}; run the same command to resume\n`,
+    );
+    expect(reached).toBeGreaterThanOrEqual(4);
+    expect(reached).toBeLessThan(20);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stdout).toContain(`(resumed after position ${reached})`);
+    expect((await projections.get('balances', 'acct-1'))?.state).toEqual({ balance: 45 });
   });
 
   it('reset deletes the documents and the rebuild checkpoint; get then fails with DocumentNotFound', async () => {
