@@ -72,6 +72,24 @@ module.exports = {
       to: { path: '^(lambdas|local|bench|test)/' },
     },
     {
+      name: 'cli-is-an-edge',
+      comment:
+        'cli/ runs the SDK from a terminal: it uses src/, the local runtime only to find it (runtime-file, the local client), and the app-module checks of lambdas/.',
+      severity: 'error',
+      from: { path: '^cli/' },
+      to: {
+        path: '^(lambdas|local|infra|bench|test|examples)/',
+        pathNot:
+          '^(local/(runtime-file|data-lock|dynamodb-local)|lambdas/entries/app-module)[.]ts$',
+      },
+    },
+    {
+      name: 'nothing-uses-the-cli',
+      severity: 'error',
+      from: { path: '^(src|lambdas|local|infra|examples)/' },
+      to: { path: '^cli/' },
+    },
+    {
       name: 'examples-use-the-package-only',
       comment:
         'examples/ are consumers: they import dynamo-event-store and its subpaths, never the files behind them.',

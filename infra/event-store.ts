@@ -210,6 +210,13 @@ export class EventStoreConstruct extends Construct {
     new CfnOutput(this, 'EventsTableName', { value: this.eventsTable.tableName });
     new CfnOutput(this, 'SnapshotTableName', { value: this.snapshotTable.tableName });
     new CfnOutput(this, 'ReadModelTableName', { value: this.readModelTable.tableName });
+    // `dynamo-event-store dlq --stack` finds each processor's given-up batches here.
+    for (const [name, processor] of processors) {
+      new CfnOutput(this, `${name}DeadLetterQueueUrl`, {
+        value: processor.deadLetterQueue.queueUrl,
+        description: `Dead-letter queue of the ${name.toLowerCase()}: batch coordinates it gave up on`,
+      });
+    }
   }
 
   /** The stream processors this construct created, by alarm name; a new one (the sequencer) goes here too. */

@@ -22,6 +22,7 @@ import {
   waitUntilAnswering,
 } from './dynamodb-local.js';
 import { assertPortFree, startHttpServer } from './http-server.js';
+import { defaultDataDir, removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
 import { startStreamProcessing } from './stream-poller.js';
 
 export interface LocalRuntimeOptions {
@@ -79,7 +80,7 @@ export interface LocalRuntime {
 
 export const runtimeDefaults = {
   port: 3000,
-  dataDir: '.data',
+  dataDir: defaultDataDir,
   eventsTable: 'event-store-events',
   readModelTable: 'event-store-read-models',
   logLevel: 'WARN',
@@ -168,6 +169,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     const http = await startHttpServer({ port, host, handler });
     started.push(http);
+    if (dataDir) {
+      // The CLI finds DynamoDB Local's port (a free one, new at each start) here.
+      writeRuntimeFile(dataDir, {
+        pid: process.pid,
+        endpoint: database.endpoint,
+        url: http.url,
+        eventsTable,
+        readModelTable,
+        snapshotTable,
+      });
+      started.push({ stop: async () => removeRuntimeFile(dataDir) });
+    }
 
     let stopping: Promise<void> | undefined;
     return {

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoCall } from '../dynamo-call.js';
 import { DynamoDBFailureError, ValidationError } from '../errors.js';
@@ -255,6 +257,94 @@ export class ProjectionStore {
           },
         }),
       ),
+    );
+  }
+
+  /** How many documents the projection holds (reads their keys, a page at a time). */
+  async countDocuments(projection: string): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoCall(`Query of projection '${projection}'`, () =>
+        this.#doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': Attr.pk },
+            ExpressionAttributeValues: { ':pk': ReadModelKeys.projectionPk(projection) },
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+
+  /**
+   * Every subscription checkpoint, by name. Scans the whole read-model table
+   * (checkpoints have a partition each): an operator's tool, not a hot path.
+   */
+  async listCheckpoints(): Promise<{ name: string; position: number; updatedAt: string }[]> {
+    const prefix = ReadModelKeys.checkpointPk('');
+    const found: { name: string; position: number; updatedAt: string }[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoCall('Scan of the read-model table for checkpoints', () =>
+        this.#doc.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            FilterExpression: 'begins_with(#pk, :prefix) AND #sk = :sk',
+            ExpressionAttributeNames: { '#pk': Attr.pk, '#sk': Attr.sk },
+            ExpressionAttributeValues: { ':prefix': prefix, ':sk': ReadModelKeys.checkpointSk },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        found.push({
+          name: String(item[Attr.pk]).slice(prefix.length),
+          position: Number(item[ReadModelAttr.position] ?? 0),
+          updatedAt: String(item[ReadModelAttr.updatedAt] ?? ''),
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Sets the checkpoint to `position`, back or forth (an operator's reset:
+   * the subscription handles `position + 1` next). 0 forgets it, so the
+   * subscription starts at its `fromPosition`.
+   */
+  async resetCheckpoint(name: string, position: number): Promise<void> {
+    if (position === 0) {
+      await dynamoCall(`DeleteItem of checkpoint '${name}'`, () =>
+        this.#doc.send(new DeleteCommand({ TableName: this.tableName, Key: checkpointKey(name) })),
+      );
+      return;
+    }
+    await dynamoCall(`PutItem of checkpoint '${name}'`, () =>
+      this.#doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...checkpointKey(name),
+            [ReadModelAttr.position]: position,
+            [ReadModelAttr.updatedAt]: new Date().toISOString(),
+          },
+        }),
+      ),
+    );
+  }
+
+  /** Forgets the projection's rebuild, so the next one clears and starts from position 1. */
+  async deleteRebuildCheckpoint(projection: string): Promise<void> {
+    await dynamoCall(`DeleteItem of the rebuild checkpoint of '${projection}'`, () =>
+      this.#doc.send(new DeleteCommand({ TableName: this.tableName, Key: rebuildKey(projection) })),
     );
   }
 

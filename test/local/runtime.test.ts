@@ -16,7 +16,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../local/data-lock.js';
 import { freePort, LocalSetupError } from '../../local/dynamodb-local.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
+import { readRuntimeFile } from '../../local/runtime-file.js';
 import type { RecordedEvent } from '../../src/types.js';
+import { runCli } from '../cli/run-cli.js';
 import { testEndpoint } from '../support/dynamodb.js';
 import {
   javaProcessesUsing,
@@ -114,6 +116,9 @@ describe('npm start (examples/bank-account/local.ts) with its own DynamoDB Local
     const read = (await (await fetch(`${runtime.url}/streams/order-1/events`)).json()) as {
       events: RecordedEvent[];
     };
+    const file = readRuntimeFile(dataDir);
+    // The CLI finds the running runtime by its data folder alone.
+    const cli = await runCli(['--data-dir', dataDir, '--json', 'head', 'order-1']);
     await runtime.stop();
 
     // Assess
@@ -121,6 +126,16 @@ describe('npm start (examples/bank-account/local.ts) with its own DynamoDB Local
       ['Placed', 1, 1],
       ['Paid', 2, 2],
     ]);
+    expect(file).toEqual({
+      pid: process.pid,
+      endpoint: runtime.endpoint,
+      url: runtime.url,
+      eventsTable: runtime.eventsTable,
+      readModelTable: runtime.readModelTable,
+      snapshotTable: runtime.snapshotTable,
+    });
+    expect(JSON.parse(cli.stdout)).toMatchObject({ streamId: 'order-1', version: 2 });
+    expect(readRuntimeFile(dataDir)).toBeUndefined();
     expect(javaProcessesUsing(dataDir)).toEqual([]);
   });
 

@@ -144,12 +144,13 @@ describe('the packed package, installed into a fresh app', () => {
     expect(files.length).toBeGreaterThan(20);
     expect(importers).toEqual([]);
   });
+  const consumerTable = uniqueName('consumer-events');
 
   it('appends and reads through the SDK against DynamoDB Local', () => {
     const printed = timed('program', () =>
       run(process.execPath, ['dist/program.js'], app, {
         DYNAMODB_ENDPOINT: testEndpoint(),
-        EVENTS_TABLE_NAME: uniqueName('consumer-events'),
+        EVENTS_TABLE_NAME: consumerTable,
       }),
     );
     expect(JSON.parse(printed)).toEqual({
@@ -169,6 +170,21 @@ describe('the packed package, installed into a fresh app', () => {
       positionMode: 'strict',
     });
   });
+  it('runs the installed dynamo-event-store bin (the built CLI) on what the program appended', () => {
+    const bin = join(app, 'node_modules/.bin/dynamo-event-store');
+    const printed = timed('bin', () =>
+      run(
+        bin,
+        ['--endpoint', testEndpoint(), '--table', consumerTable, '--json', 'read', 'order-1'],
+        app,
+      ),
+    );
+    expect(JSON.parse(printed)).toMatchObject({
+      streamId: 'order-1',
+      version: 1,
+      type: 'OrderPlaced',
+    });
+  }, 60_000);
 
   it("synthesizes a CDK app whose projector bundles the app's own projection module", () => {
     const outdir = join(app, 'cdk.out');
