@@ -1,3 +1,4 @@
+// #region handler
 import { DeciderCommandHandler, type EventStore } from '@event-driven-io/emmett';
 import { type AccountCommand, accountDecider, accountStreamId } from './bank-account.js';
 
@@ -20,3 +21,4 @@ export const handleAccountCommand = (
   accountId: string,
   command: AccountCommand,
 ) => handle(eventStore, accountStreamId(accountId), command);
+// #endregion handler

@@ -1,3 +1,4 @@
+// #region spec
 import { DeciderSpecification, isExpectedVersionConflictError } from '@event-driven-io/emmett';
 import { ValidationError } from 'dynamo-event-store';
 import { getDynamoDBEventStore } from 'dynamo-event-store/emmett';
@@ -26,7 +27,6 @@ const deposited = (amount: number): AccountEvent => ({
   data: { amount, currency: 'EUR' },
 });
 
-// #region spec
 describe('the account decider', () => {
   const given = DeciderSpecification.for(accountDecider);
 
