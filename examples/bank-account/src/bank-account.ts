@@ -55,17 +55,20 @@ export const initialAccountState = (): AccountState => ({
  * any other event type leaves the state as it is, since streams may carry
  * events a newer writer added.
  */
-export function evolveAccount(state: AccountState, event: { type: string; data: unknown }) {
+export function evolveAccount(
+  state: AccountState,
+  event: { type: string; data: unknown },
+): AccountState {
   const e = event as AccountEvent;
   switch (e.type) {
     case AccountEventType.opened:
-      return { ...state, status: 'open', owner: e.data.owner } satisfies AccountState;
+      return { ...state, status: 'open', owner: e.data.owner };
     case AccountEventType.deposited:
       return { ...state, balance: state.balance + e.data.amount };
     case AccountEventType.withdrawn:
       return { ...state, balance: state.balance - e.data.amount };
     case AccountEventType.closed:
-      return { ...state, status: 'closed' } satisfies AccountState;
+      return { ...state, status: 'closed' };
     default:
       return state;
   }
