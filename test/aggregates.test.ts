@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  accountAggregate,
-  decideAccount,
-  initialAccountState,
-} from '../examples/bank-account/src/bank-account.js';
+import { accountAggregate } from '../examples/bank-account/src/bank-account.js';
 import { categoryOf, defineAggregate } from '../src/aggregates.js';
 import { defineProjection } from '../src/projections/define.js';
 import { planSnapshots } from '../src/snapshotting.js';
@@ -73,22 +69,6 @@ describe('planSnapshots', () => {
     ).toEqual([
       { streamId: 'account-1', version: 200, eventIndexes: [1, 3] },
       { streamId: 'account-2', version: 100, eventIndexes: [2] },
-    ]);
-  });
-});
-
-describe('decideAccount', () => {
-  it('refuses a withdrawal larger than the balance', () => {
-    const state = { ...initialAccountState(), status: 'open' as const, owner: 'A', balance: 10 };
-    expect(() => decideAccount(state, { type: 'withdraw', amount: 11 })).toThrow(
-      'amount must be at most the balance 10 (got 11)',
-    );
-  });
-
-  it('turns a deposit into MoneyDeposited', () => {
-    const state = { ...initialAccountState(), status: 'open' as const, owner: 'A', balance: 10 };
-    expect(decideAccount(state, { type: 'deposit', amount: 5 })).toEqual([
-      { type: 'MoneyDeposited', data: { amount: 5 } },
     ]);
   });
 });

@@ -38,18 +38,21 @@ describe('the README', () => {
     expect(names.filter((name) => !(name in exported))).toEqual([]);
   });
 
-  it("shows the bank-account example's command handler and domain tests exactly as they run", () => {
+  it("shows the bank-account example's events, command handler and domain tests as they run", () => {
     const section = readme.slice(
       readme.indexOf('### Testing your domain'),
       readme.indexOf('\n## ', readme.indexOf('### Testing your domain')),
     );
-    const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
-    const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+    // Each block is a snippet, which readme-snippets.test.ts compares with its file's region.
+    const snippets = [...section.matchAll(/<!-- snippet: (\S+) -->\n```ts\n/g)].map((m) => m[1]);
 
-    expect(blocks).toEqual([
-      file('examples/bank-account/src/commands.ts'),
-      file('examples/bank-account/test/bank-account.test.ts'),
+    expect(snippets).toEqual([
+      'examples/bank-account/src/events.ts#events',
+      'examples/bank-account/src/commands.ts#handler',
+      'examples/bank-account/test/bank-account.test.ts#spec',
+      'examples/bank-account/test/bank-account.test.ts#handler',
     ]);
+    expect(section.match(/```ts\n/g)).toHaveLength(snippets.length);
   });
 
   it('names the construct EventStoreConstruct, never the SDK class, in CDK code', () => {

@@ -82,7 +82,10 @@ async function client(
       eventId: `${account.streamId}-v${account.version + i + 1}`,
       ...(account.version === 0 && i === 0
         ? { type: 'AccountOpened', data: { owner: `client ${c}` } }
-        : { type: 'MoneyDeposited', data: { amount: 1 + ((n * 7 + i) % 50) } }),
+        : {
+            type: 'MoneyDeposited',
+            data: { amount: 1 + ((n * 7 + i) % 50), currency: 'EUR' },
+          }),
     }));
     const append = {
       streamId: account.streamId,

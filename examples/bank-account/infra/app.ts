@@ -12,9 +12,11 @@ const stage = resolveStage(app.node.tryGetContext('stage'), process.env.STAGE);
 const stack = new EventStoreStack(app, stackName(stage), {
   stage,
   eventStore: {
-    // The app's modules, bundled into the projector, the snapshotter and the API.
+    // The app's modules, bundled into the projector, the snapshotter and the API
+    // (the events registry validates appends and upcasts reads in each of them).
     projections: here('../src/projections.ts'),
     aggregates: here('../src/aggregates.ts'),
+    events: here('../src/events.ts'),
   },
 });
 new AccountsApi(stack, 'Accounts', { eventStore: stack.eventStore });

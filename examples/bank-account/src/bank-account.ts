@@ -1,12 +1,8 @@
-import {
-  defineAggregate,
-  defineProjection,
-  type NewEvent,
-  type RecordedEvent,
-  ValidationError,
-} from 'dynamo-event-store';
+import type { Command, Decider, Event } from '@event-driven-io/emmett';
+import { defineAggregate, defineProjection, ValidationError } from 'dynamo-event-store';
+import type { AccountEventShape } from './events.js';
 
-/** The example domain: a bank account per stream `account-{id}`. */
+/** The example domain: a bank account per stream `account-{id}`, as an Emmett decider. */
 
 export const AccountEventType = {
   opened: 'AccountOpened',
@@ -15,20 +11,28 @@ export const AccountEventType = {
   closed: 'AccountClosed',
 } as const;
 
-export type AccountEvent =
-  | RecordedEvent<typeof AccountEventType.opened, { owner: string }>
-  | RecordedEvent<typeof AccountEventType.deposited, { amount: number }>
-  | RecordedEvent<typeof AccountEventType.withdrawn, { amount: number }>
-  | RecordedEvent<typeof AccountEventType.closed, Record<string, never>>;
+/** The registry's events (src/events.ts) as Emmett sees them: each type with its latest data. */
+export type AccountEvent = {
+  [T in AccountEventShape['type']]: Event<T, Extract<AccountEventShape, { type: T }>['data']>;
+}[AccountEventShape['type']];
+
+export type AccountCommand =
+  | Command<'OpenAccount', { owner: string }>
+  | Command<'DepositMoney', { amount: number; currency: string }>
+  | Command<'WithdrawMoney', { amount: number }>
+  | Command<'CloseAccount', Record<string, never>>;
 
 export type AccountStatus = 'none' | 'open' | 'closed';
 
 export type AccountState = {
   status: AccountStatus;
   owner: string | null;
-  /** In minor units (cents): integers keep sums exact. */
+  /** In minor units (cents) of ACCOUNT_CURRENCY: integers keep sums exact. */
   balance: number;
 };
+
+/** Every account keeps euros (deposits before MoneyDeposited named a currency were euros). */
+export const ACCOUNT_CURRENCY = 'EUR';
 
 const ACCOUNT_CATEGORY = 'account';
 
@@ -46,8 +50,15 @@ export const initialAccountState = (): AccountState => ({
   balance: 0,
 });
 
-/** Any other event type leaves the state as it is: streams may carry events a newer writer added. */
-export function evolveAccount(state: AccountState, event: RecordedEvent): AccountState {
+/**
+ * Takes any `{ type, data }` (Emmett's events, the store's recorded events):
+ * any other event type leaves the state as it is, since streams may carry
+ * events a newer writer added.
+ */
+export function evolveAccount(
+  state: AccountState,
+  event: { type: string; data: unknown },
+): AccountState {
   const e = event as AccountEvent;
   switch (e.type) {
     case AccountEventType.opened:
@@ -62,6 +73,57 @@ export function evolveAccount(state: AccountState, event: RecordedEvent): Accoun
       return state;
   }
 }
+
+const amountOk = (amount: number) => Number.isSafeInteger(amount) && amount > 0;
+
+function mustBeOpen(state: AccountState): void {
+  if (state.status !== 'open') throw new ValidationError('account', `is ${state.status}, not open`);
+}
+
+/** The business rules: the event a command makes on the current state, or a ValidationError. */
+export function decideAccount(command: AccountCommand, state: AccountState): AccountEvent {
+  switch (command.type) {
+    case 'OpenAccount':
+      if (state.status !== 'none') throw new ValidationError('account', 'is already open');
+      if (command.data.owner.length === 0) throw new ValidationError('owner', 'must not be empty');
+      return { type: AccountEventType.opened, data: { owner: command.data.owner } };
+    case 'DepositMoney':
+    case 'WithdrawMoney': {
+      mustBeOpen(state);
+      const { amount } = command.data;
+      if (!amountOk(amount)) {
+        throw new ValidationError('amount', `must be a positive integer (got ${amount})`);
+      }
+      if (command.type === 'DepositMoney') {
+        const { currency } = command.data;
+        if (currency !== ACCOUNT_CURRENCY) {
+          throw new ValidationError(
+            'currency',
+            `must be ${ACCOUNT_CURRENCY}, the account's currency (got ${currency})`,
+          );
+        }
+        return { type: AccountEventType.deposited, data: { amount, currency } };
+      }
+      if (amount > state.balance) {
+        throw new ValidationError(
+          'amount',
+          `must be at most the balance ${state.balance} (got ${amount})`,
+        );
+      }
+      return { type: AccountEventType.withdrawn, data: { amount } };
+    }
+    case 'CloseAccount':
+      mustBeOpen(state);
+      return { type: AccountEventType.closed, data: {} };
+  }
+}
+
+/** What Emmett's `DeciderCommandHandler` and `DeciderSpecification` take. */
+export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent> = {
+  decide: decideAccount,
+  evolve: evolveAccount,
+  initialState: initialAccountState,
+};
 
 export const accountAggregate = defineAggregate<AccountState>({
   category: ACCOUNT_CATEGORY,
@@ -82,46 +144,3 @@ export const accountBalances = defineProjection<AccountBalance>({
     lastVersion: event.version,
   }),
 });
-
-export type AccountCommand =
-  | { type: 'open'; owner: string }
-  | { type: 'deposit'; amount: number }
-  | { type: 'withdraw'; amount: number }
-  | { type: 'close' };
-
-/**
- * The example's business rules: which events a command produces on the
- * current state, or a ValidationError. Append the result with the state's
- * version as `expectedVersion`, so a concurrent change is caught.
- */
-export function decideAccount(state: AccountState, command: AccountCommand): NewEvent[] {
-  const amountOk = (amount: number) => Number.isSafeInteger(amount) && amount > 0;
-  switch (command.type) {
-    case 'open':
-      if (state.status !== 'none') throw new ValidationError('account', 'is already open');
-      if (command.owner.length === 0) throw new ValidationError('owner', 'must not be empty');
-      return [{ type: AccountEventType.opened, data: { owner: command.owner } }];
-    case 'deposit':
-    case 'withdraw': {
-      if (state.status !== 'open')
-        throw new ValidationError('account', `is ${state.status}, not open`);
-      if (!amountOk(command.amount)) {
-        throw new ValidationError('amount', `must be a positive integer (got ${command.amount})`);
-      }
-      if (command.type === 'deposit') {
-        return [{ type: AccountEventType.deposited, data: { amount: command.amount } }];
-      }
-      if (command.amount > state.balance) {
-        throw new ValidationError(
-          'amount',
-          `must be at most the balance ${state.balance} (got ${command.amount})`,
-        );
-      }
-      return [{ type: AccountEventType.withdrawn, data: { amount: command.amount } }];
-    }
-    case 'close':
-      if (state.status !== 'open')
-        throw new ValidationError('account', `is ${state.status}, not open`);
-      return [{ type: AccountEventType.closed, data: {} }];
-  }
-}

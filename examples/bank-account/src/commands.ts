@@ -1,25 +1,24 @@
-import { type AppendResult, type EventStoreApi, loadAggregate } from 'dynamo-event-store';
-import {
-  type AccountCommand,
-  accountAggregate,
-  accountStreamId,
-  decideAccount,
-} from './bank-account.js';
+// #region handler
+import { DeciderCommandHandler, type EventStore } from '@event-driven-io/emmett';
+import { type AccountCommand, accountDecider, accountStreamId } from './bank-account.js';
 
 /**
- * One command on one account: fold the account, decide, append at the
- * version it decided on (a concurrent change is a WrongExpectedVersionError).
- * It takes any store: the Lambda hands it an `EventStore`, the tests an
- * `InMemoryEventStore`.
+ * Emmett's command handler: fold the account, decide, append at the version
+ * it decided on. A concurrent change makes the append fail with Emmett's
+ * ExpectedVersionConflictError; the handler then reads the account again and
+ * decides again (a few times). A refused command is the decider's
+ * ValidationError, and nothing is written.
  */
-export async function handleAccountCommand(
-  store: EventStoreApi,
+const handle = DeciderCommandHandler({ ...accountDecider, retry: { onVersionConflict: true } });
+
+/**
+ * One command on one account, on any Emmett event store: the Lambda hands
+ * it `getDynamoDBEventStore(new EventStore({ tableName, events }))`, the tests
+ * the same adapter over an `InMemoryEventStore({ events })`.
+ */
+export const handleAccountCommand = (
+  eventStore: EventStore,
   accountId: string,
   command: AccountCommand,
-): Promise<AppendResult> {
-  const streamId = accountStreamId(accountId);
-  const { state, version } = await loadAggregate(store, accountAggregate, streamId);
-  return store.appendToStream(streamId, decideAccount(state, command), {
-    expectedVersion: version,
-  });
-}
+) => handle(eventStore, accountStreamId(accountId), command);
+// #endregion handler

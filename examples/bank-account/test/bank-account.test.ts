@@ -1,58 +1,109 @@
-import { loadAggregate, ValidationError, WrongExpectedVersionError } from 'dynamo-event-store';
+// #region spec
+import { DeciderSpecification, isExpectedVersionConflictError } from '@event-driven-io/emmett';
+import { ValidationError } from 'dynamo-event-store';
+import { getDynamoDBEventStore } from 'dynamo-event-store/emmett';
 import { InMemoryEventStore, projectAll } from 'dynamo-event-store/testing';
 import { describe, expect, it } from 'vitest';
 import {
-  accountAggregate,
+  type AccountCommand,
+  type AccountEvent,
   accountBalances,
+  accountDecider,
   accountStreamId,
-  decideAccount,
 } from '../src/bank-account.js';
 import { handleAccountCommand } from '../src/commands.js';
+import { events } from '../src/events.js';
+import { racing } from './race.js';
 
-describe('a bank account', () => {
-  it('opens, deposits and withdraws, and folds the balance back', async () => {
-    const store = new InMemoryEventStore();
-    await handleAccountCommand(store, '42', { type: 'open', owner: 'Ada' });
-    await handleAccountCommand(store, '42', { type: 'deposit', amount: 100 });
-    await handleAccountCommand(store, '42', { type: 'withdraw', amount: 30 });
+const open = (owner: string): AccountCommand => ({ type: 'OpenAccount', data: { owner } });
+const deposit = (amount: number, currency = 'EUR'): AccountCommand => ({
+  type: 'DepositMoney',
+  data: { amount, currency },
+});
+const withdraw = (amount: number): AccountCommand => ({ type: 'WithdrawMoney', data: { amount } });
+const opened: AccountEvent = { type: 'AccountOpened', data: { owner: 'Ada' } };
+const deposited = (amount: number): AccountEvent => ({
+  type: 'MoneyDeposited',
+  data: { amount, currency: 'EUR' },
+});
 
-    const { state, version } = await loadAggregate(store, accountAggregate, accountStreamId('42'));
-    expect({ state, version }).toEqual({
-      state: { status: 'open', owner: 'Ada', balance: 70 },
-      version: 3,
+describe('the account decider', () => {
+  const given = DeciderSpecification.for(accountDecider);
+
+  it('opens an account once', () => {
+    given([]).when(open('Ada')).then([opened]);
+    given([opened])
+      .when(open('Ada'))
+      .thenThrows(ValidationError, (error) => error.message === 'account is already open');
+  });
+
+  it('withdraws up to the balance, and no more', () => {
+    given([opened, deposited(100)])
+      .when(withdraw(30))
+      .then([{ type: 'MoneyWithdrawn', data: { amount: 30 } }]);
+    given([opened, deposited(10)])
+      .when(withdraw(30))
+      .thenThrows(ValidationError, (error) => error.field === 'amount');
+  });
+
+  it("takes deposits in the account's currency only", () => {
+    given([opened])
+      .when(deposit(5))
+      .then([deposited(5)]);
+    given([opened])
+      .when(deposit(5, 'USD'))
+      .thenThrows(ValidationError, (error) => error.field === 'currency');
+  });
+});
+// #endregion spec
+
+// #region handler
+describe('the account command handler on InMemoryEventStore', () => {
+  it('handles commands, and the read model shows the balance', async () => {
+    const store = new InMemoryEventStore({ events });
+    const eventStore = getDynamoDBEventStore(store); // what the Lambda does with an EventStore
+    await handleAccountCommand(eventStore, '42', open('Ada'));
+    await handleAccountCommand(eventStore, '42', deposit(100));
+    const result = await handleAccountCommand(eventStore, '42', withdraw(30));
+
+    expect(result.newState).toEqual({ status: 'open', owner: 'Ada', balance: 70 });
+    expect(result.nextExpectedStreamVersion).toBe(3n);
+    const balances = await projectAll(store, accountBalances);
+    expect(balances.get('42')).toEqual({
+      status: 'open',
+      owner: 'Ada',
+      balance: 70,
+      lastVersion: 3,
     });
   });
 
-  it('refuses to withdraw more than the balance, and stores nothing', async () => {
-    const store = new InMemoryEventStore();
-    await handleAccountCommand(store, '7', { type: 'open', owner: 'Bob' });
+  it('refuses a command, and stores nothing', async () => {
+    const store = new InMemoryEventStore({ events });
+    const eventStore = getDynamoDBEventStore(store);
+    await handleAccountCommand(eventStore, '7', open('Bob'));
 
-    await expect(handleAccountCommand(store, '7', { type: 'withdraw', amount: 1 })).rejects.toThrow(
+    await expect(handleAccountCommand(eventStore, '7', withdraw(1))).rejects.toThrow(
       ValidationError,
     );
     expect(await store.getStreamVersion(accountStreamId('7'))).toBe(1);
   });
 
-  it('refuses a decision made on a version that moved on', async () => {
-    const store = new InMemoryEventStore();
-    await handleAccountCommand(store, '9', { type: 'open', owner: 'Cy' });
-    const streamId = accountStreamId('9');
-    const { state, version } = await loadAggregate(store, accountAggregate, streamId);
-    await handleAccountCommand(store, '9', { type: 'deposit', amount: 5 });
+  it('retries a command that lost a race: one conflict, both deposits stored', async () => {
+    const store = new InMemoryEventStore({ events });
+    await handleAccountCommand(getDynamoDBEventStore(store), '9', open('Cy'));
+    // Both handlers fold the account at version 1 before either appends.
+    const { eventStore, failedAppends } = racing(getDynamoDBEventStore(store));
 
-    await expect(
-      store.appendToStream(streamId, decideAccount(state, { type: 'deposit', amount: 1 }), {
-        expectedVersion: version,
-      }),
-    ).rejects.toThrow(WrongExpectedVersionError);
-  });
+    const results = await Promise.all([
+      handleAccountCommand(eventStore, '9', deposit(5)),
+      handleAccountCommand(eventStore, '9', deposit(7)),
+    ]);
 
-  it('shows the balance in the account-balances read model', async () => {
-    const store = new InMemoryEventStore();
-    await handleAccountCommand(store, '5', { type: 'open', owner: 'Di' });
-    await handleAccountCommand(store, '5', { type: 'deposit', amount: 12 });
-
+    expect(failedAppends).toHaveLength(1);
+    expect(isExpectedVersionConflictError(failedAppends[0])).toBe(true);
+    expect(results.map((r) => r.nextExpectedStreamVersion).sort()).toEqual([2n, 3n]);
     const balances = await projectAll(store, accountBalances);
-    expect(balances.get('5')).toEqual({ status: 'open', owner: 'Di', balance: 12, lastVersion: 2 });
+    expect(balances.get('9')).toMatchObject({ balance: 12, lastVersion: 3 });
   });
 });
+// #endregion handler
