@@ -39,10 +39,10 @@ describe('the README', () => {
   });
 
   it("shows the bank-account example's events, command handler and domain tests as they run", () => {
-    const section = readme.slice(
-      readme.indexOf('### Testing your domain'),
-      readme.indexOf('\n## ', readme.indexOf('### Testing your domain')),
-    );
+    const start = readme.indexOf('### Testing your domain');
+    // Up to the next heading of its level or above (Emmett and Castore follow it).
+    const end = readme.slice(start + 1).search(/\n#{2,3} /) + start + 1;
+    const section = readme.slice(start, end);
     // Each block is a snippet, which readme-snippets.test.ts compares with its file's region.
     const snippets = [...section.matchAll(/<!-- snippet: (\S+) -->\n```ts\n/g)].map((m) => m[1]);
 
