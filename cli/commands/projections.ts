@@ -125,15 +125,10 @@ async function rebuild(ctx: CommandContext, name: string, flags: RebuildFlags): 
   const total = await readLastPosition(ctx.client, ctx.connection.eventsTable);
   const progress = startProgress(ctx.out, 'positions', total);
   const started = Date.now();
-  let reached = 0;
-  onInterrupt(() => {
-    progress.stop();
-    // The checkpoint is saved after each batch: the batch in flight is replayed, harmlessly.
-    ctx.out.note(
-      `interrupted: ${name} is rebuilt up to position ${reached}; run the same command to resume`,
-    );
-    process.exit(ExitCode.interrupted);
-  });
+  // Ctrl-C stops the rebuild after the batch in hand, once its checkpoint is saved, so the
+  // position said is exactly where the same command resumes.
+  const stop = new AbortController();
+  onInterrupt(() => stop.abort());
   try {
     const result = await rebuildProjection({
       store: ctx.store,
@@ -141,12 +136,16 @@ async function rebuild(ctx: CommandContext, name: string, flags: RebuildFlags): 
       projection,
       batchSize: flags.batchSize,
       ...(flags.restart && { restart: true }),
-      onProgress: (p) => {
-        reached = p.position;
-        progress.update(p.position, Math.max(total, p.position));
-      },
+      signal: stop.signal,
+      onProgress: (p) => progress.update(p.position, Math.max(total, p.position)),
     });
     progress.stop();
+    if (!result.done) {
+      ctx.out.note(
+        `interrupted: ${name} is rebuilt up to position ${result.position}; run the same command to resume`,
+      );
+      process.exit(ExitCode.interrupted);
+    }
     const ms = Date.now() - started;
     ctx.out.result({ ...result, durationMs: ms }, () =>
       ctx.out.line(

@@ -28,6 +28,12 @@ export interface RebuildOptions {
    * after the last batch it applied, without clearing again.
    */
   restart?: boolean;
+  /**
+   * Stops the rebuild at the next batch boundary, once that batch's
+   * checkpoint is saved: it returns with `done: false` and `position` exactly
+   * where the checkpoint is, and the next call resumes from there.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RebuildDeps {
@@ -118,6 +124,7 @@ export async function rebuildProjection(
   })) {
     batch.push(event);
     if (batch.length >= batchSize) await flush();
+    if (options.signal?.aborted) return { ...progress };
   }
   await flush();
   await deps.projectionStore.saveRebuildCheckpoint(name, {

@@ -148,6 +148,30 @@ describe('Projector.rebuildProjection', () => {
     });
   });
 
+  it('stops at the batch boundary after an abort, with its checkpoint exactly where it says, and resumes there', async () => {
+    // Prepare: the signal aborts once the first batch is applied.
+    const everything = await readEverything(db.store);
+    const stop = new AbortController();
+
+    // Act
+    const stopped = await projector.rebuildProjection('account-balances', {
+      restart: true,
+      batchSize: 1,
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.eventsRead > 0) stop.abort();
+      },
+    });
+    const checkpoint = await documents.getRebuildCheckpoint('account-balances');
+    const resumed = await projector.rebuildProjection('account-balances');
+
+    // Assess
+    expect(stopped).toMatchObject({ done: false, eventsRead: 1 });
+    expect(checkpoint).toEqual({ position: stopped.position, cleared: true, done: false });
+    expect(resumed).toMatchObject({ resumedFrom: stopped.position, done: true });
+    expect(resumed.position).toBe(everything.at(-1)!.position);
+  });
+
   it('refuses a projection it does not know, naming the ones it does', async () => {
     await expect(projector.rebuildProjection('nope')).rejects.toThrow(
       "projection must be one of 'account-balances' (got 'nope')",
