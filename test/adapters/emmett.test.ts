@@ -21,6 +21,7 @@ import {
   getDynamoDBEventStore,
   toEmmettReadEvent,
 } from '../../adapters/emmett/index.js';
+import { racing } from '../../examples/bank-account/test/race.js';
 import { streamId, useTestStore } from '../support/dynamodb.js';
 import { type AccountEvent, account, type Deposit } from './emmett-domain.js';
 
@@ -29,40 +30,6 @@ const emmett = () => getDynamoDBEventStore(db.store);
 
 const deposit = (amount: number): Deposit => ({ type: 'Deposit', data: { amount } });
 const deposited = (amount: number): AccountEvent => ({ type: 'Deposited', data: { amount } });
-
-/**
- * Holds the first `parties` stream reads until all of them have read, so
- * concurrent command handlers all decide on the same version (as two
- * Lambdas racing would), and records every append that failed.
- */
-function withReadBarrier(inner: DynamoDBEmmettEventStore, parties: number) {
-  let reads = 0;
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  const failedAppends: unknown[] = [];
-  const store: DynamoDBEmmettEventStore = {
-    ...inner,
-    aggregateStream: async (name, options) => {
-      const result = await inner.aggregateStream(name, options);
-      if (++reads <= parties) {
-        if (reads === parties) open();
-        await gate;
-      }
-      return result;
-    },
-    appendToStream: async (name, events, options) => {
-      try {
-        return await inner.appendToStream(name, events, options);
-      } catch (error) {
-        failedAppends.push(error);
-        throw error;
-      }
-    },
-  };
-  return { store, failedAppends };
-}
 
 describe('the Emmett backend', () => {
   it('passes the decider specification the DynamoDB-backed handler then runs', () => {
@@ -128,7 +95,7 @@ describe('the Emmett backend', () => {
     // Prepare
     const id = streamId('account');
     await DeciderCommandHandler(account)(emmett(), id, deposit(1));
-    const { store, failedAppends } = withReadBarrier(emmett(), 2);
+    const { eventStore: store, failedAppends } = racing(emmett(), 2);
     const handle = CommandHandler<{ balance: number }, AccountEvent>({
       ...account,
       retry: { onVersionConflict: true },
@@ -155,7 +122,7 @@ describe('the Emmett backend', () => {
   it('without retries, the loser of the race gets ExpectedVersionConflictError and writes nothing', async () => {
     // Prepare
     const id = streamId('account');
-    const { store } = withReadBarrier(emmett(), 2);
+    const { eventStore: store } = racing(emmett(), 2);
     const handle = DeciderCommandHandler(account);
 
     // Act
