@@ -41,12 +41,18 @@ export interface EventStoreTablesProps {
  * no "transact" action appears. No Scan, no DeleteItem, no BatchWriteItem.
  */
 export const TableActions = {
-  /** GetItem: heads, `$all` hole checks; Query: streams and the byPosition index. */
-  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  /** GetItem: heads, `$all` hole checks; Query: streams and the byPosition index; BatchGetItem: a reserved range's events by key. */
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
   /** getSnapshot: one GetItem. */
   snapshotRead: ['dynamodb:GetItem'],
-  /** The transaction, the counter/head pre-reads and the idempotent-retry Query. */
-  append: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+  /** The transaction, the counter and head pre-reads (BatchGetItem: many `any` appends' heads at once) and the idempotent-retry Query. */
+  append: [
+    'dynamodb:UpdateItem',
+    'dynamodb:PutItem',
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+  ],
   /** One conditional PutItem per snapshot, in the snapshot table. */
   snapshotWrite: ['dynamodb:PutItem'],
   /** Projection documents: conditional PutItem (read-modify-write on a revision). */

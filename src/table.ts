@@ -21,6 +21,8 @@ export const Attr = {
   stateVersion: 'stateVersion',
   /** Head: the last position of the stream's newest append (reserved mode keeps stream order with it). */
   lastPosition: 'lastPosition',
+  /** Head: the id of its newest event (an `any` append reads it to tell a retry from a new append). */
+  lastEventId: 'lastEventId',
   /** Head: how many events its newest append added (the sequencer reads the range from the head's record). */
   lastAppendCount: 'lastAppendCount',
   /** Event (reserved mode): the range its transaction reserved, so a reader knows its neighbours are committed too. */

@@ -123,15 +123,17 @@ function buildHeadUpdate(
     '#createdAt': Attr.createdAt,
     '#updatedAt': Attr.updatedAt,
     '#count': Attr.lastAppendCount,
+    '#lastEventId': Attr.lastEventId,
   };
   const values: Record<string, unknown> = {
     ':next': result.nextExpectedVersion,
     ':streamId': streamId,
     ':now': createdAt,
     ':count': result.events.length,
+    ':lastEventId': result.events.at(-1)?.eventId,
   };
   let set =
-    'SET #version = :next, #streamId = :streamId, #count = :count, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now)';
+    'SET #version = :next, #streamId = :streamId, #count = :count, #lastEventId = :lastEventId, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now)';
   const category = categoryOf(streamId);
   if (category !== undefined) {
     // Set on every append with the same value: a KEYS_ONLY index is written only when it changes.

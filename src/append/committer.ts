@@ -5,6 +5,7 @@ import { Limits } from '../table.js';
 import type { AppendResult } from '../types.js';
 import { type BaseVersion, findBaseVersion } from './base-version.js';
 import { type BatchOutcome, commitBatch } from './commit-batch.js';
+import { HeadLookups } from './head-lookups.js';
 import type { Pending, PendingGroup, Requeue } from './pending.js';
 import { type PreparedAppend, TRANSACTION_OVERHEAD_BYTES } from './validate-append.js';
 
@@ -41,11 +42,15 @@ export class Committer implements AppendQueue {
   #lanes = 1;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly ctx: StoreContext) {}
+  readonly #lookups: HeadLookups;
+
+  constructor(private readonly ctx: StoreContext) {
+    this.#lookups = new HeadLookups(ctx);
+  }
 
   async submit(append: PreparedAppend, timeoutMs: number): Promise<AppendResult> {
     await this.#setLanes();
-    const base = this.#knownBase(append) ?? (await findBaseVersion(this.ctx, append));
+    const base = this.#knownBase(append) ?? (await this.#lookups.base(append));
     if (base.kind === 'done') return base.result;
     return new Promise<AppendResult>((resolve, reject) => {
       this.#queue.push(newPending(append, base.version, Date.now(), timeoutMs, resolve, reject));
@@ -63,7 +68,7 @@ export class Committer implements AppendQueue {
     timeoutMs: number,
   ): Promise<AppendResult[]> {
     await this.#setLanes();
-    const bases = await Promise.all(appends.map((a) => findBaseVersion(this.ctx, a)));
+    const bases = await Promise.all(appends.map((a) => this.#lookups.base(a)));
     const done = bases.flatMap((b) => (b.kind === 'done' ? [b.result] : []));
     if (done.length === appends.length) return done;
     const [found] = done;

@@ -163,6 +163,8 @@ export function appendFixedBytes(streamId: string, createdAt: string): number {
     [Attr.category]: streamId,
     [Attr.version]: 0,
     [Attr.lastPosition]: 0,
+    [Attr.lastAppendCount]: 0,
+    [Attr.lastEventId]: 'x'.repeat(Limits.eventIdChars),
     [Attr.createdAt]: createdAt,
     [Attr.updatedAt]: createdAt,
   });

@@ -97,6 +97,7 @@ function buildHeads(tableName: string, events: readonly PositionedEvent[]): Upda
     Key: { [Attr.pk]: Keys.streamPk(last.streamId), [Attr.sk]: Keys.headSk },
     UpdateExpression:
       'SET #version = :version, #streamId = :streamId, #lastPosition = :position, #count = :count, ' +
+      '#lastEventId = :lastEventId, ' +
       '#updatedAt = :updatedAt, #createdAt = if_not_exists(#createdAt, :createdAt)',
     ConditionExpression: 'attribute_not_exists(#pk) OR #version < :version',
     ExpressionAttributeNames: {
@@ -105,6 +106,7 @@ function buildHeads(tableName: string, events: readonly PositionedEvent[]): Upda
       '#streamId': Attr.streamId,
       '#lastPosition': Attr.lastPosition,
       '#count': Attr.lastAppendCount,
+      '#lastEventId': Attr.lastEventId,
       '#updatedAt': Attr.updatedAt,
       '#createdAt': Attr.createdAt,
     },
@@ -113,6 +115,7 @@ function buildHeads(tableName: string, events: readonly PositionedEvent[]): Upda
       ':streamId': last.streamId,
       ':position': last.position,
       ':count': lastAppendOf.get(last.streamId) ?? 1,
+      ':lastEventId': last.eventId,
       ':updatedAt': last.createdAt,
       ':createdAt': (firstOf.get(last.streamId) as PositionedEvent).createdAt,
     },

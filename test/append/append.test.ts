@@ -154,6 +154,7 @@ describe('appendToStream recorded shape', () => {
         streamId: id,
         version: 2,
         lastAppendCount: 1,
+        lastEventId: 'r-1',
         lastPosition: event?.position,
         category: 'append',
         createdAt: seedHead?.createdAt,

@@ -97,7 +97,7 @@ describe('buildBatchTransaction', () => {
             TableName: 'events',
             Key: { PK: 'STREAM#account-1', SK: 'HEAD' },
             UpdateExpression:
-              'SET #version = :next, #streamId = :streamId, #count = :count, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now), #category = :category, #lastPosition = :last',
+              'SET #version = :next, #streamId = :streamId, #count = :count, #lastEventId = :lastEventId, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now), #category = :category, #lastPosition = :last',
             ConditionExpression: '#version = :expected',
             ExpressionAttributeNames: {
               '#version': 'version',
@@ -105,6 +105,7 @@ describe('buildBatchTransaction', () => {
               '#createdAt': 'createdAt',
               '#updatedAt': 'updatedAt',
               '#count': 'lastAppendCount',
+              '#lastEventId': 'lastEventId',
               '#category': 'category',
               '#lastPosition': 'lastPosition',
             },
@@ -113,6 +114,7 @@ describe('buildBatchTransaction', () => {
               ':streamId': 'account-1',
               ':now': createdAt,
               ':count': 2,
+              ':lastEventId': 'e-2',
               ':category': 'account',
               ':last': 43,
               ':expected': 5,
@@ -184,6 +186,7 @@ describe('buildBatchTransaction', () => {
       ':streamId': 'account-2',
       ':now': createdAt,
       ':count': 1,
+      ':lastEventId': 'e-1',
       ':category': 'account',
       ':last': 1,
     });

@@ -1,11 +1,13 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WrongExpectedVersionError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
 import { toRecordedEvent } from '../../src/records.js';
+import { Attr, Keys } from '../../src/table.js';
 import type { ExpectedVersion, NewEvent } from '../../src/types.js';
 import { streamId, testClient, useTestStore } from '../support/dynamodb.js';
 import { injectFaults } from '../support/fault-injection.js';
-import { recordQueries } from '../support/sdk-spy.js';
+import { recordCommands, recordQueries } from '../support/sdk-spy.js';
 import { type TableProbe, tableProbe } from './helpers.js';
 
 // Strict mode: these tests pin its promises (contiguous positions, an untouched counter on failure).
@@ -121,21 +123,69 @@ describe('appendToStream idempotent retries', () => {
     },
   );
 
-  it("reads only the newest event before an 'any' append that is not a retry", async () => {
-    // Prepare: a store of its own, so the spy sees only this append's reads.
+  it("reads only the stream's head before an 'any' append that is not a retry, and no event", async () => {
+    // Prepare: a store of its own, so the spy sees only this append's calls.
     const client = testClient();
     const store = new EventStore({ tableName: db.tables.eventsTable, client });
     const id = await prepare('any');
-    const queries = recordQueries(client);
+    const commands = recordCommands(client);
     const tenNew = Array.from({ length: 10 }, (_, i) => ({ type: 'Added', data: { i } }));
 
     // Act
     const result = await store.appendToStream(id, tenNew, { expectedVersion: 'any' });
     client.destroy();
 
-    // Assess: one Query of one item decided it; a 10-item read would cost ten times the capacity.
+    // Assess: the head said the version and that the stream does not end with these events.
     expect(result.nextExpectedVersion).toBe(12);
-    expect(queries.map((query) => [query.input.Limit, query.items])).toEqual([[1, 1]]);
+    // (GetItem: strict mode reads the counter, not the stream.)
+    expect(commands.filter((c) => c !== 'GetItemCommand')).toEqual([
+      'BatchGetItemCommand',
+      'TransactWriteItemsCommand',
+    ]);
+  });
+
+  it("shares head reads between concurrent 'any' appends to many streams, each landing after its stream's events", async () => {
+    // Prepare: twenty streams at version 2, and a store of its own to count its calls.
+    const ids = await Promise.all(Array.from({ length: 20 }, () => prepare('any')));
+    const client = testClient();
+    const store = new EventStore({ tableName: db.tables.eventsTable, client });
+    const commands = recordCommands(client);
+
+    // Act
+    const results = await Promise.all(
+      ids.map((id) => store.appendToStream(id, batch('more'), { expectedVersion: 'any' })),
+    );
+    client.destroy();
+
+    // Assess
+    expect(results.map((r) => r.events.map((e) => e.version))).toEqual(ids.map(() => [3, 4]));
+    expect(commands.filter((c) => c === 'QueryCommand')).toEqual([]);
+    expect(commands.filter((c) => c === 'BatchGetItemCommand').length).toBeLessThan(ids.length / 2);
+  });
+
+  it("still tells a retry from a new append on a head written before heads kept their last event's id", async () => {
+    // Prepare: an append whose head is made to look like one an older version wrote.
+    const id = await prepare('any');
+    const original = await db.store.appendToStream(id, batch('x'), { expectedVersion: 'any' });
+    await db.client.send(
+      new UpdateItemCommand({
+        TableName: db.tables.eventsTable,
+        Key: { [Attr.pk]: { S: Keys.streamPk(id) }, [Attr.sk]: { S: Keys.headSk } },
+        UpdateExpression: 'REMOVE #lastEventId',
+        ExpressionAttributeNames: { '#lastEventId': Attr.lastEventId },
+      }),
+    );
+    const before = await snapshot(id);
+    const fresh = new EventStore({ tableName: db.tables.eventsTable, client: db.client });
+
+    // Act
+    const retried = await fresh.appendToStream(id, batch('x'), { expectedVersion: 'any' });
+    const next = await fresh.appendToStream(id, batch('y'), { expectedVersion: 'any' });
+
+    // Assess
+    expect(retried).toEqual(original);
+    expect(before.items).toHaveLength(5);
+    expect(next.events.map((e) => e.version)).toEqual([5, 6]);
   });
 
   it("reads nothing before an 'any' append to a stream this store wrote last, and still lands after another writer's", async () => {

@@ -64,3 +64,16 @@ export function hidePosition(
   );
   return { hidden: () => hidden };
 }
+
+/** Records the name of every command the client sends (e.g. 'BatchGetItemCommand'), in order. */
+export function recordCommands(client: DynamoDBClient): string[] {
+  const sent: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push(context.commandName ?? 'unknown');
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCommands' },
+  );
+  return sent;
+}

@@ -1,0 +1,155 @@
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { backoff } from '../backoff.js';
+import { WrongExpectedVersionError } from '../errors.js';
+import type { StoreContext } from '../store-context.js';
+import { Attr, Keys } from '../table.js';
+import { type BaseVersion, findBaseVersion } from './base-version.js';
+import { awsCall } from './store-error.js';
+import type { PreparedAppend } from './validate-append.js';
+
+/** Keys in one BatchGetItem. */
+const BATCH_KEYS = 100;
+/** Lookups in flight at once; more callers wait and share the next one. */
+const IN_FLIGHT = 2;
+
+interface Waiting {
+  readonly append: PreparedAppend;
+  readonly resolve: (base: BaseVersion) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Where `any` and `stream_exists` appends start, read from their stream
+ * heads, many streams per call. The head carries the version and the id of
+ * the last event it committed, written in the same transaction as the events,
+ * so it says what the newest event says: the version, and whether this
+ * append may be a retry of one that committed (only then does the stream end
+ * with its last event id). Concurrent appends share BatchGetItem calls the way
+ * they share transactions: a lone caller asks at once, the others queue while
+ * calls are in flight. A head written before heads kept `lastEventId`, and a
+ * possible retry, are looked at by reading the stream, as before.
+ */
+export class HeadLookups {
+  readonly #queue: Waiting[] = [];
+  #inFlight = 0;
+
+  constructor(private readonly ctx: StoreContext) {}
+
+  base(append: PreparedAppend): Promise<BaseVersion> {
+    const { expectedVersion } = append;
+    if (expectedVersion === 'no_stream') return Promise.resolve({ kind: 'base', version: 0 });
+    if (typeof expectedVersion === 'number') {
+      return Promise.resolve({ kind: 'base', version: expectedVersion });
+    }
+    return new Promise<BaseVersion>((resolve, reject) => {
+      this.#queue.push({ append, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#inFlight < IN_FLIGHT && this.#queue.length > 0) {
+      const batch = this.#take();
+      this.#inFlight++;
+      void this.#lookUp(batch).finally(() => {
+        this.#inFlight--;
+        this.#pump();
+      });
+    }
+  }
+
+  /** Up to BATCH_KEYS distinct streams, in arrival order; appends to one stream share its key. */
+  #take(): Waiting[] {
+    const streams = new Set<string>();
+    const batch: Waiting[] = [];
+    for (let i = 0; i < this.#queue.length; ) {
+      const waiting = this.#queue[i] as Waiting;
+      const { streamId } = waiting.append;
+      if (!streams.has(streamId) && streams.size === BATCH_KEYS) {
+        i++;
+        continue;
+      }
+      streams.add(streamId);
+      batch.push(waiting);
+      this.#queue.splice(i, 1);
+    }
+    return batch;
+  }
+
+  async #lookUp(batch: readonly Waiting[]): Promise<void> {
+    let heads: Map<string, Record<string, unknown>>;
+    try {
+      heads = await readHeads(this.ctx, [...new Set(batch.map((w) => w.append.streamId))]);
+    } catch (error) {
+      for (const waiting of batch) waiting.reject(error);
+      return;
+    }
+    await Promise.all(
+      batch.map(async ({ append, resolve, reject }) => {
+        try {
+          resolve(await baseFromHead(this.ctx, append, heads.get(append.streamId)));
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+  }
+}
+
+async function baseFromHead(
+  ctx: StoreContext,
+  append: PreparedAppend,
+  head: Record<string, unknown> | undefined,
+): Promise<BaseVersion> {
+  const { streamId, expectedVersion, events } = append;
+  if (!head) {
+    if (expectedVersion === 'stream_exists') {
+      throw new WrongExpectedVersionError(streamId, expectedVersion, 0);
+    }
+    return { kind: 'base', version: 0 };
+  }
+  const version = Number(head[Attr.version]);
+  const lastEventId = head[Attr.lastEventId];
+  const mayBeRetry = lastEventId === events.at(-1)?.eventId && version >= events.length;
+  if (lastEventId === undefined || mayBeRetry) return findBaseVersion(ctx, append);
+  return { kind: 'base', version };
+}
+
+/** Strongly consistent: the heads of `streamIds` that exist, by stream id. */
+async function readHeads(
+  ctx: StoreContext,
+  streamIds: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const heads = new Map<string, Record<string, unknown>>();
+  let keys: Record<string, unknown>[] = streamIds.map((id) => ({
+    [Attr.pk]: Keys.streamPk(id),
+    [Attr.sk]: Keys.headSk,
+  }));
+  for (let attempt = 1; keys.length > 0; attempt++) {
+    const page = await awsCall(`BatchGetItem of ${keys.length} stream heads`, () =>
+      ctx.doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [ctx.tableName]: {
+              Keys: keys,
+              ConsistentRead: true,
+              ProjectionExpression: '#pk, #version, #lastEventId',
+              ExpressionAttributeNames: {
+                '#pk': Attr.pk,
+                '#version': Attr.version,
+                '#lastEventId': Attr.lastEventId,
+              },
+            },
+          },
+        }),
+      ),
+    );
+    for (const item of page.Responses?.[ctx.tableName] ?? []) {
+      heads.set(Keys.streamIdOf(String(item[Attr.pk])), item);
+    }
+    // DynamoDB may hand back part of a batch unprocessed under load: ask again for those.
+    keys = (page.UnprocessedKeys?.[ctx.tableName]?.Keys ?? []) as Record<string, unknown>[];
+    if (keys.length > 0) await backoff(attempt);
+  }
+  return heads;
+}
