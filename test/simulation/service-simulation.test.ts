@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
@@ -184,6 +185,41 @@ describe('transaction conflicts', () => {
       transactionsCancelledByConflict: 0,
       transactionConflictExceptions: 0,
     });
+  });
+  it("admits plain writes to one item one per perItemWriteMs, while another item's write goes on at once", async () => {
+    // Prepare: no latency, so the spacing is the item's alone.
+    const { client } = await simulate({ latencyMs: 0, perItemWriteMs: 80 });
+    const counter = key('paced');
+    const other = key('other');
+    await client.send(
+      new PutItemCommand({ TableName: table, Item: { ...counter, n: { N: '0' } } }),
+    );
+    const increment = (item: typeof counter) => () =>
+      client
+        .send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: item,
+            UpdateExpression: 'ADD n :one',
+            ExpressionAttributeValues: { ':one': { N: '1' } },
+          }),
+        )
+        .then(() => performance.now());
+    await sleep(100); // the seeding write's turn passes
+
+    // Act
+    const started = performance.now();
+    const answered = await Promise.all([
+      ...Array.from({ length: 5 }, increment(counter)),
+      increment(other)(),
+    ]);
+
+    // Assess: the fifth write of the item had its turn 4 x 80 ms after the first; the other item
+    // waited for none of them. Timers may fire up to a millisecond early.
+    const paced = answered.slice(0, 5).map((t) => t - started);
+    expect(Math.max(...paced)).toBeGreaterThanOrEqual(4 * 80 - 2);
+    expect(answered[5] as number).toBeLessThan(Math.max(...paced) + started);
+    expect((await read(counter))?.n).toEqual({ N: '5' });
   });
 });
 
