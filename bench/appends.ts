@@ -3,6 +3,7 @@ import type { ExpectedVersionMode } from '../local/simulation/append-protocol.js
 import { runAppendWorkers } from '../local/simulation/append-workers.js';
 import type { PositionMode } from '../src/types.js';
 import { type BenchContext, formatNumber, freshTable, percentile } from './harness.js';
+import { processCpuMs } from './machine.js';
 
 export interface AppendShape {
   mode: PositionMode;
@@ -28,6 +29,10 @@ export interface AppendRun {
   cancelledByConflict: number;
   /** Share of the run (0..1) during which DynamoDB Local had a request: near 1, it is the limit, not the store. */
   backendBusy: number;
+  /** CPU time DynamoDB Local spent per committed append (undefined without /proc). */
+  backendCpuMsPerAppend: number | undefined;
+  /** DynamoDB Local's CPU time over the run's wall time: about 1 (of 2 cores here) is all it can use. */
+  backendCores: number | undefined;
 }
 
 export const shapeLabel = (s: AppendShape): string =>
@@ -51,6 +56,7 @@ async function measureAppends(
 ): Promise<AppendRun> {
   const tableName = await freshTable(ctx.local.client, 'bench-append', shape.mode);
   ctx.sim.reset();
+  const cpuBefore = processCpuMs(ctx.local.pid);
   const run = await runAppendWorkers({
     endpoint: ctx.sim.endpoint,
     tableName,
@@ -61,6 +67,7 @@ async function measureAppends(
     storeOptions: { groupCommit: shape.groupCommit ?? true },
     eventIdPrefix: randomUUID().slice(0, 8),
   });
+  const cpuAfter = processCpuMs(ctx.local.pid);
   const stats = ctx.sim.stats();
   const latencies = run.appends.map((a) => a.latencyMs).sort((a, b) => a - b);
   const result: AppendRun = {
@@ -74,6 +81,8 @@ async function measureAppends(
     requests: stats.requests,
     cancelledByConflict: stats.transactionsCancelledByConflict,
     backendBusy: stats.backendBusyMs / run.wallMs,
+    backendCpuMsPerAppend: perOk(cpuBefore, cpuAfter, run.appends.length - run.failed),
+    backendCores: perOk(cpuBefore, cpuAfter, run.wallMs),
   };
   ctx.log(describeRun(result));
   return result;
@@ -84,7 +93,25 @@ export function describeRun(run: AppendRun): string {
     .map(([op, n]) => `${op} ${n}`)
     .join(', ');
   const errors = run.failed > 0 ? ` errors ${JSON.stringify(run.errors)}` : '';
-  return `${run.label}: ${formatNumber(run.perSecond)}/s, ${run.appends} appends, ${run.failed} failed${errors}, p50 ${formatNumber(run.p50)} ms, p99 ${formatNumber(run.p99)} ms; requests: ${requests}; cancelled by conflict ${run.cancelledByConflict}; DynamoDB Local busy ${Math.round(100 * run.backendBusy)}%`;
+  return `${run.label}: ${formatNumber(run.perSecond)}/s, ${run.appends} appends, ${run.failed} failed${errors}, p50 ${formatNumber(run.p50)} ms, p99 ${formatNumber(run.p99)} ms; requests: ${requests}; cancelled by conflict ${run.cancelledByConflict}; DynamoDB Local busy ${Math.round(100 * run.backendBusy)}%${cpuNote(run.backendCpuMsPerAppend, 'append')}${coresNote(run.backendCores)}`;
+}
+
+/** CPU ms per operation between two readings; undefined without both or without operations. */
+export function perOk(
+  before: number | undefined,
+  after: number | undefined,
+  operations: number,
+): number | undefined {
+  if (before === undefined || after === undefined || operations === 0) return undefined;
+  return (after - before) / operations;
+}
+
+export function coresNote(cores: number | undefined): string {
+  return cores === undefined ? '' : ` (${formatNumber(cores)} cores)`;
+}
+
+export function cpuNote(ms: number | undefined, per: string): string {
+  return ms === undefined ? '' : `, its CPU ${formatNumber(ms)} ms per ${per}`;
 }
 
 /** DynamoDB Local compiles its hot paths on first use: one short run first, not reported. */

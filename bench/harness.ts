@@ -24,7 +24,7 @@ export interface Figure {
 
 export interface BenchContext {
   /** Plain DynamoDB Local (in memory): reads, table setup. */
-  local: { endpoint: string; client: DynamoDBClient };
+  local: { endpoint: string; client: DynamoDBClient; pid: number };
   /** The simulated service (10 ms, the real conflict rule) in front of the same DynamoDB Local. */
   sim: RunningSimulation;
   smoke: boolean;

@@ -113,7 +113,7 @@ async function startBackend(memos: Map<string, Promise<unknown>> = new Map()): P
   const client = localClient(local.endpoint);
   const sim = await startServiceSimulation({ target: local.endpoint, latencyMs });
   const ctx: BenchContext = {
-    local: { endpoint: local.endpoint, client },
+    local: { endpoint: local.endpoint, client, pid: local.pid },
     sim,
     smoke,
     durationMs,

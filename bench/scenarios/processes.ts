@@ -14,12 +14,23 @@ function failures(failed: number, appends: number): Figure {
 }
 
 /** Where the run's ceiling is: DynamoDB Local runs writes about one at a time, the real service does not. */
-function busy(label: string, run: AppendRun): Figure {
-  return {
-    name: `DynamoDB Local busy, ${label}`,
-    value: Math.round(100 * run.backendBusy),
-    unit: '% of the run',
-  };
+function busy(label: string, run: AppendRun): Figure[] {
+  const figures: Figure[] = [
+    {
+      name: `DynamoDB Local busy, ${label}`,
+      value: Math.round(100 * run.backendBusy),
+      unit: '% of the run',
+    },
+  ];
+  if (run.backendCpuMsPerAppend !== undefined && run.backendCores !== undefined) {
+    figures.push({
+      name: `DynamoDB Local CPU per append, ${label}`,
+      value: run.backendCpuMsPerAppend,
+      unit: 'ms',
+      detail: `${formatNumber(run.backendCores)} cores over the run`,
+    });
+  }
+  return figures;
 }
 
 function scaling(processes: number, writers: number, target: number): Scenario {
@@ -41,8 +52,8 @@ function scaling(processes: number, writers: number, target: number): Scenario {
           `${formatNumber(many.perSecond)}/s over ${formatNumber(one.perSecond)}/s`,
         ),
         failures(many.failed, many.appends),
-        busy('1 x 1', one),
-        busy(`${processes} x ${writers}`, many),
+        ...busy('1 x 1', one),
+        ...busy(`${processes} x ${writers}`, many),
       ];
     },
   };
