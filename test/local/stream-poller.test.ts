@@ -97,6 +97,11 @@ describe('startStreamProcessing', () => {
     }));
     await db.store.appendToStream('account-lag', deposits);
     const snapshot = await eventually(() => db.store.getSnapshot('account-lag'), 15_000);
+    // The snapshotter and the projector read the stream side by side: wait for both to be done.
+    await eventually(
+      async () => ((await balanceOf('lag'))?.state.lastVersion === 100 ? true : undefined),
+      15_000,
+    );
     await processing.stop();
 
     // Assess

@@ -74,7 +74,8 @@ describe('readAll when the byPosition index lags', () => {
     expect(error).toBeInstanceOf(AllStreamLaggingError);
     expect(error).toMatchObject({ code: 'AllStreamLagging', position: first + 2 });
     expect((error as AllStreamLaggingError).waitedMs).toBeGreaterThanOrEqual(200);
-    expect(elapsed).toBeLessThan(1500);
+    // It gave up after its own 200 ms, not the default 5 s (the margin is for a loaded machine).
+    expect(elapsed).toBeLessThan(4000);
     client.destroy();
   });
 
