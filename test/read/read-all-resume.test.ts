@@ -56,6 +56,6 @@ describe('readAll from inside a reserved abort marker', () => {
 
     // Assess: allStreamMaxWaitMs is 5 s; an unresolved start waited that long, then failed.
     expect(read).toEqual(after.events);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 });

@@ -127,7 +127,8 @@ describe('readAll', () => {
 
     expect(read).toEqual(recorded);
     expect(queries).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // No wait for the 5 s allStreamMaxWaitMs (the margin is for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(4000);
     client.destroy();
   });
 
