@@ -68,6 +68,8 @@ export interface AppendOutcome {
   members?: MemberOutcome[];
   /** Tries it took (with `retryUntilStored`). */
   tries?: number;
+  /** The error codes of the tries before the last one. */
+  failedTries?: string[];
 }
 
 export type ToWorker = { kind: 'plan'; plan: WorkerPlan } | { kind: 'go' };

@@ -40,10 +40,12 @@ export async function appendToStreamsOnce(
     latencyMs: performance.now() - startedAt,
     startedAtMs: startedAt - t0,
   });
+  const failedTries: string[] = [];
   for (let tries = 1; ; tries++) {
     const appends = members.map(({ streamId, eventIds }) => ({
       streamId,
-      expectedVersion: plan.expectedVersion === 'any' ? ('any' as const) : (known.get(streamId) ?? 0),
+      expectedVersion:
+        plan.expectedVersion === 'any' ? ('any' as const) : (known.get(streamId) ?? 0),
       events: eventIds.map((eventId, e) => ({
         type: 'Simulated',
         eventId,
@@ -65,18 +67,24 @@ export async function appendToStreamsOnce(
           lastPosition: result.lastPosition ?? undefined,
         };
       });
-      return { ...base, ok: true, members: answered, tries, ...timing() };
+      return { ...base, ok: true, members: answered, tries, failedTries, ...timing() };
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError) known.set(error.streamId, error.actualVersion);
-      // Bounded, so a failure that never heals still ends the run with its code.
-      if (plan.retryUntilStored && tries < MAX_TRIES) continue;
+      if (error instanceof WrongExpectedVersionError)
+        known.set(error.streamId, error.actualVersion);
       const e = error as Error;
+      const errorCode = error instanceof EventStoreError ? error.code : e?.name;
+      // Bounded, so a failure that never heals still ends the run with its code.
+      if (plan.retryUntilStored && tries < MAX_TRIES) {
+        failedTries.push(errorCode);
+        continue;
+      }
       return {
         ...base,
         ok: false,
         members,
         tries,
-        errorCode: error instanceof EventStoreError ? error.code : e?.name,
+        failedTries,
+        errorCode,
         errorMessage: e?.message,
         ...timing(),
       };

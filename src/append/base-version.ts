@@ -39,6 +39,26 @@ export async function findBaseVersion(
 }
 
 /**
+ * After a transaction whose outcome is unknown (its reply was lost): the
+ * append's result if it committed, else the version to start again from. A
+ * named version looks where the append would be; `any` and `stream_exists`
+ * look as at the start (they find it while it is the stream's latest).
+ */
+export async function findOutcome(
+  ctx: StoreContext,
+  append: PreparedAppend,
+  baseVersion: number,
+): Promise<BaseVersion> {
+  const { streamId, expectedVersion, events } = append;
+  if (expectedVersion === 'any' || expectedVersion === 'stream_exists') {
+    return findBaseVersion(ctx, append);
+  }
+  const stored = await readEventsFrom(ctx, streamId, baseVersion + 1, events.length);
+  if (isSameAppend(stored, events)) return { kind: 'done', result: resultFrom(streamId, stored) };
+  return { kind: 'base', version: baseVersion };
+}
+
+/**
  * After the head refused a named version: the same append already committed
  * (its reply was lost) gives its original result; anything else is the
  * caller's WrongExpectedVersionError.

@@ -197,6 +197,49 @@ describe.each(modes)('appendToStreams under faults (%s mode)', (mode) => {
     );
     await expectAllIntact(db, mode);
   });
+
+  it.each([
+    ['any', 'any'],
+    ['exact', 1],
+  ] as const)(
+    'answers a group whose reply was lost on its last allowed try as committed (%s versions), not as ContentionRetriesExhausted',
+    async (_v, expectedVersion) => {
+      // Prepare
+      const db = stores[mode];
+      const client = testClient();
+      const store = new EventStore({
+        tableName: db.tables.eventsTable,
+        client,
+        retry: { maxAttempts: 1 },
+      });
+      const [a, b] = [streamId('order'), streamId('stock')];
+      await store.appendToStreams([
+        { streamId: a, events: events(1, 'a0') },
+        { streamId: b, events: events(1, 'b0') },
+      ]);
+      const injection = injectFaults(client, { kind: 'lost-reply' }, { times: 1 });
+
+      // Act
+      const results = await store.appendToStreams([
+        { streamId: a, events: events(2, 'a'), expectedVersion },
+        { streamId: b, events: events(1, 'b'), expectedVersion },
+      ]);
+
+      // Assess
+      injection.remove();
+      client.destroy();
+      expect(injection.injected).toBe(1);
+      expect(results.map((r) => r.nextExpectedVersion)).toEqual([3, 2]);
+      const probe = tableProbe(db.client, db.tables.eventsTable);
+      expect((await probe.eventItems(a)).map((e) => e.eventId).slice(1)).toEqual(
+        results[0]?.events.map((e) => e.eventId),
+      );
+      expect((await probe.eventItems(b)).map((e) => e.eventId).slice(1)).toEqual(
+        results[1]?.events.map((e) => e.eventId),
+      );
+      await expectAllIntact(db, mode);
+    },
+  );
 });
 
 describe('appendToStreams input', () => {

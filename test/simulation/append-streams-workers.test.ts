@@ -65,17 +65,24 @@ it.each([
 it.each(['reserved', 'strict'] as const)(
   '%s mode: groups whose transaction replies were lost, retried with the same event ids at exact versions, are stored once',
   async (mode) => {
-    // Every lost reply reaches the store (no SDK resend); the writers retry whatever fails.
+    // Every lost reply reaches the store (no SDK resend), and its budget of 2 transactions runs
+    // out often (ContentionRetriesExhausted): the writers send whatever failed again, same ids.
     const run = await checkedRound(mode, {
       expectedVersion: 'exact',
       multiStream: 2,
       appendsPerWriter: 3,
       retryUntilStored: true,
       sdkMaxAttempts: 1,
-      configure: { lostReplyCount: 2, lostReplyRate: 0.1, lostReplyOperations: ['TransactWriteItems'] },
+      storeOptions: { retry: { maxAttempts: 2 } },
+      configure: {
+        lostReplyCount: 2,
+        lostReplyRate: 0.1,
+        lostReplyOperations: ['TransactWriteItems'],
+      },
     });
     expect(sim!.stats().lostReplies).toBeGreaterThan(0);
     expect(run.appends.filter((a) => !a.ok)).toEqual([]);
+    expect(run.appends.filter((a) => (a.failedTries?.length ?? 0) > 0).length).toBeGreaterThan(0);
   },
 );
 
@@ -115,7 +122,9 @@ async function checkedRound(mode: Mode, round: Round): Promise<AppendWorkersResu
   expect(allStreamViolations(stored, mode)).toEqual([]);
   // Each stream read on its own holds what $all holds of it, in the same order.
   const streams = byStream(stored);
-  for (const streamId of new Set(run.appends.flatMap((a) => a.members ?? []).map((m) => m.streamId))) {
+  for (const streamId of new Set(
+    run.appends.flatMap((a) => a.members ?? []).map((m) => m.streamId),
+  )) {
     const own: RecordedEvent[] = [];
     for await (const event of store.readStream(streamId)) own.push(event);
     expect(own.map(idAndVersion)).toEqual((streams.get(streamId) ?? []).map(idAndVersion));
