@@ -40,9 +40,10 @@ export async function findBaseVersion(
 
 /**
  * After a transaction whose outcome is unknown (its reply was lost): the
- * append's result if it committed, else the version to start again from. A
- * named version looks where the append would be; `any` and `stream_exists`
- * look as at the start (they find it while it is the stream's latest).
+ * append's result if it committed, else the version to start again from.
+ * That transaction held the head at `baseVersion`, so had it committed, its
+ * events would be right after it, whatever was appended since; `any` and
+ * `stream_exists` not found there start from the stream's newest version.
  */
 export async function findOutcome(
   ctx: StoreContext,
@@ -50,11 +51,11 @@ export async function findOutcome(
   baseVersion: number,
 ): Promise<BaseVersion> {
   const { streamId, expectedVersion, events } = append;
+  const stored = await readEventsFrom(ctx, streamId, baseVersion + 1, events.length);
+  if (isSameAppend(stored, events)) return { kind: 'done', result: resultFrom(streamId, stored) };
   if (expectedVersion === 'any' || expectedVersion === 'stream_exists') {
     return findBaseVersion(ctx, append);
   }
-  const stored = await readEventsFrom(ctx, streamId, baseVersion + 1, events.length);
-  if (isSameAppend(stored, events)) return { kind: 'done', result: resultFrom(streamId, stored) };
   return { kind: 'base', version: baseVersion };
 }
 

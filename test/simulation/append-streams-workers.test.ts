@@ -62,13 +62,17 @@ it.each([
   },
 );
 
-it.each(['reserved', 'strict'] as const)(
-  '%s mode: groups whose transaction replies were lost, retried with the same event ids at exact versions, are stored once',
-  async (mode) => {
+it.each([
+  ['reserved', 'exact'],
+  ['strict', 'exact'],
+  ['strict', 'any'],
+] as const)(
+  '%s mode, %s versions: groups whose transaction replies were lost, retried with the same event ids, are stored once',
+  async (mode, expectedVersion) => {
     // Every lost reply reaches the store (no SDK resend), and its budget of 2 transactions runs
     // out often (ContentionRetriesExhausted): the writers send whatever failed again, same ids.
     const run = await checkedRound(mode, {
-      expectedVersion: 'exact',
+      expectedVersion,
       multiStream: 2,
       appendsPerWriter: 3,
       retryUntilStored: true,
