@@ -3,7 +3,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
 
 /** A failure a person can act on: the runtime prints `message` alone, without a stack. */
 export class LocalSetupError extends Error {
@@ -93,8 +97,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function localClient(endpoint: string, accessKeyId = 'local'): DynamoDBClient {
+export function localClient(
+  endpoint: string,
+  accessKeyId = 'local',
+  config: Partial<DynamoDBClientConfig> = {},
+): DynamoDBClient {
   return new DynamoDBClient({
+    ...config,
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId, secretAccessKey: 'local' },

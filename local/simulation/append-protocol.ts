@@ -27,6 +27,25 @@ export interface WorkerPlan {
   storeOptions: { [key: string]: JsonValue };
   /** Event ids are `${eventIdPrefix}-${process}-${writer}-${append}-${event}`; stream ids start with it too. */
   eventIdPrefix: string;
+  /**
+   * Each append goes to this many streams at once (`appendToStreams`, one
+   * transaction), taken in turn from the `streams` pool (a number, at least
+   * this many); member m gets 1 + (append + m) % eventsPerAppend events.
+   */
+  multiStream?: number;
+  /** A failed multi-stream append is sent again with the same event ids (at the versions the writer knows) until it is acknowledged. */
+  retryUntilStored?: boolean;
+  /** The worker's DynamoDBClient `maxAttempts` (the SDK's own resends); default the SDK's. */
+  sdkMaxAttempts?: number;
+}
+
+/** One stream's part of a multi-stream append. */
+export interface MemberOutcome {
+  streamId: string;
+  eventIds: string[];
+  nextExpectedVersion?: number;
+  firstPosition?: number;
+  lastPosition?: number;
 }
 
 /** One append as its writer saw it. */
@@ -45,6 +64,12 @@ export interface AppendOutcome {
   latencyMs: number;
   /** When it started, in ms after "go". */
   startedAtMs: number;
+  /** A multi-stream append's members (`streamId` is the first one's, `eventIds` all of theirs). */
+  members?: MemberOutcome[];
+  /** Tries it took (with `retryUntilStored`). */
+  tries?: number;
+  /** The error codes of the tries before the last one. */
+  failedTries?: string[];
 }
 
 export type ToWorker = { kind: 'plan'; plan: WorkerPlan } | { kind: 'go' };
@@ -63,4 +88,19 @@ export function streamFor(
   if (streams === 'shared') return `${prefix}-shared`;
   const writer = p * plan.writers + writerIndex;
   return `${prefix}-${(writer + appendIndex) % streams}`;
+}
+
+/** The streams of a multi-stream append: `count` in a row of the pool, from where `streamFor` would start. */
+export function streamsFor(
+  plan: Pick<WorkerPlan, 'streams' | 'eventIdPrefix' | 'processIndex' | 'writers'>,
+  writerIndex: number,
+  appendIndex: number,
+  count: number,
+): string[] {
+  const pool = plan.streams;
+  if (typeof pool !== 'number' || pool < count) {
+    throw new Error(`multiStream ${count} needs a pool of at least ${count} streams (got ${pool})`);
+  }
+  const start = plan.processIndex * plan.writers + writerIndex + appendIndex;
+  return Array.from({ length: count }, (_, m) => `${plan.eventIdPrefix}-${(start + m) % pool}`);
 }

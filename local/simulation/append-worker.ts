@@ -9,6 +9,7 @@ import {
   type ToWorker,
   type WorkerPlan,
 } from './append-protocol.js';
+import { appendToStreamsOnce } from './append-streams-once.js';
 
 /**
  * One process of `runAppendWorkers` (a Lambda container, say): gets its plan,
@@ -39,7 +40,11 @@ process.on('message', (message: ToWorker) => {
 });
 
 async function run(plan: WorkerPlan): Promise<AppendOutcome[]> {
-  const client = localClient(plan.endpoint);
+  const client = localClient(
+    plan.endpoint,
+    undefined,
+    plan.sdkMaxAttempts === undefined ? {} : { maxAttempts: plan.sdkMaxAttempts },
+  );
   const store = new EventStore({
     ...(plan.storeOptions as Partial<EventStoreOptions>),
     tableName: plan.tableName,
@@ -55,7 +60,8 @@ async function run(plan: WorkerPlan): Promise<AppendOutcome[]> {
     for (let i = 0; ; i++) {
       if (plan.appendsPerWriter !== undefined && i >= plan.appendsPerWriter) break;
       if (performance.now() >= deadline) break;
-      appends.push(await appendOnce(store, plan, writerIndex, i, known, t0));
+      const once = plan.multiStream === undefined ? appendOnce : appendToStreamsOnce;
+      appends.push(await once(store, plan, writerIndex, i, known, t0));
     }
   };
   try {

@@ -10,7 +10,12 @@ import type {
   WorkerPlan,
 } from './append-protocol.js';
 
-export type { AppendOutcome, ExpectedVersionMode, StreamChoice } from './append-protocol.js';
+export type {
+  AppendOutcome,
+  ExpectedVersionMode,
+  MemberOutcome,
+  StreamChoice,
+} from './append-protocol.js';
 
 export interface AppendWorkersOptions {
   /** Where every process's DynamoDBClient points: usually a service simulation's endpoint. */
@@ -35,6 +40,12 @@ export interface AppendWorkersOptions {
   storeOptions?: { [key: string]: JsonValue };
   /** Prefix of event and stream ids; make it unique per run. Default 'sim'. */
   eventIdPrefix?: string;
+  /** Each append goes to this many streams of the `streams` pool at once (`appendToStreams`). */
+  multiStream?: number;
+  /** A failed multi-stream append is sent again with the same event ids until acknowledged. */
+  retryUntilStored?: boolean;
+  /** Each process's DynamoDBClient `maxAttempts` (1: every lost reply reaches the store). */
+  sdkMaxAttempts?: number;
   /** The run fails (and its processes are killed) after this long. Default 120 s. */
   timeoutMs?: number;
 }
@@ -93,6 +104,9 @@ export async function runAppendWorkers(
         expectedVersion: options.expectedVersion ?? 'any',
         storeOptions: options.storeOptions ?? {},
         eventIdPrefix: options.eventIdPrefix ?? 'sim',
+        multiStream: options.multiStream,
+        retryUntilStored: options.retryUntilStored,
+        sdkMaxAttempts: options.sdkMaxAttempts,
       };
       child.send({ kind: 'plan', plan } satisfies ToWorker);
       return worker;

@@ -39,6 +39,27 @@ export async function findBaseVersion(
 }
 
 /**
+ * After a transaction whose outcome is unknown (its reply was lost): the
+ * append's result if it committed, else the version to start again from.
+ * That transaction held the head at `baseVersion`, so had it committed, its
+ * events would be right after it, whatever was appended since; `any` and
+ * `stream_exists` not found there start from the stream's newest version.
+ */
+export async function findOutcome(
+  ctx: StoreContext,
+  append: PreparedAppend,
+  baseVersion: number,
+): Promise<BaseVersion> {
+  const { streamId, expectedVersion, events } = append;
+  const stored = await readEventsFrom(ctx, streamId, baseVersion + 1, events.length);
+  if (isSameAppend(stored, events)) return { kind: 'done', result: resultFrom(streamId, stored) };
+  if (expectedVersion === 'any' || expectedVersion === 'stream_exists') {
+    return findBaseVersion(ctx, append);
+  }
+  return { kind: 'base', version: baseVersion };
+}
+
+/**
  * After the head refused a named version: the same append already committed
  * (its reply was lost) gives its original result; anything else is the
  * caller's WrongExpectedVersionError.

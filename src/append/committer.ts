@@ -3,7 +3,7 @@ import { ContentionRetriesExhaustedError, WrongExpectedVersionError } from '../e
 import type { AppendQueue, StoreContext } from '../store-context.js';
 import { Limits } from '../table.js';
 import type { AppendResult } from '../types.js';
-import { type BaseVersion, findBaseVersion } from './base-version.js';
+import { type BaseVersion, findBaseVersion, findOutcome } from './base-version.js';
 import { type BatchOutcome, commitBatch } from './commit-batch.js';
 import { HeadLookups } from './head-lookups.js';
 import type { Pending, PendingGroup, Requeue } from './pending.js';
@@ -275,6 +275,36 @@ export class Committer implements AppendQueue {
   }
 
   #requeueGroup(group: PendingGroup, requeues: readonly Requeue[]): void {
+    const members = group.members;
+    const refresh = requeues.filter((r) => r.refreshBase).map((r) => r.pending);
+    if (refresh.length === 0) {
+      this.#retryGroup(group, requeues);
+      return;
+    }
+    // The outcome of its last transaction is unknown: look where each stream is first, also when
+    // the budget is spent, so a group that committed is never answered "nothing written".
+    Promise.all(refresh.map((m) => findOutcome(this.ctx, m.append, m.baseVersion))).then(
+      (bases) => {
+        const results = bases.flatMap((b) => (b.kind === 'done' ? [b.result] : []));
+        if (results.length === members.length) {
+          return group.resolve(
+            members.map(
+              (m) => results.find((r) => r.streamId === m.append.streamId) as AppendResult,
+            ),
+          );
+        }
+        bases.forEach((base, i) => {
+          // A member found committed keeps its base: its head refuses it, and the stream is looked at again.
+          if (base.kind === 'base') (refresh[i] as Pending).baseVersion = base.version;
+        });
+        if (this.#retryGroup(group, requeues)) this.#pump();
+      },
+      (error: unknown) => group.reject(error),
+    );
+  }
+
+  /** Queues the group again after its backoff, or fails it when its budget is spent; true if queued. */
+  #retryGroup(group: PendingGroup, requeues: readonly Requeue[]): boolean {
     const now = Date.now();
     const members = group.members;
     const lead = members[0] as Pending;
@@ -295,38 +325,15 @@ export class Committer implements AppendQueue {
           },
         ),
       );
-      return;
+      return false;
     }
     const alone = requeues.some((r) => r.alone);
     for (const member of members) {
       member.notBefore = now + delay;
       if (alone) member.alone = true;
     }
-    const refresh = requeues.filter((r) => r.refreshBase).map((r) => r.pending);
-    if (refresh.length === 0) {
-      this.#queue.push(...members);
-      return;
-    }
-    // The outcome of its last transaction is unknown: look again where each stream is.
-    Promise.all(refresh.map((member) => findBaseVersion(this.ctx, member.append))).then(
-      (bases) => {
-        const results = bases.flatMap((b) => (b.kind === 'done' ? [b.result] : []));
-        if (results.length === members.length) {
-          return group.resolve(
-            members.map(
-              (m) => results.find((r) => r.streamId === m.append.streamId) as AppendResult,
-            ),
-          );
-        }
-        bases.forEach((base, i) => {
-          // A member found committed keeps its base: its head refuses it, and the stream is looked at again.
-          if (base.kind === 'base') (refresh[i] as Pending).baseVersion = base.version;
-        });
-        this.#queue.push(...members);
-        this.#pump();
-      },
-      (error: unknown) => group.reject(error),
-    );
+    this.#queue.push(...members);
+    return true;
   }
 
   #remember(streamId: string, known: { version: number; lastEventId: string | undefined }): void {

@@ -197,6 +197,91 @@ describe.each(modes)('appendToStreams under faults (%s mode)', (mode) => {
     );
     await expectAllIntact(db, mode);
   });
+
+  it.each([
+    ['any', 'any'],
+    ['exact', 1],
+  ] as const)(
+    'answers a group whose reply was lost on its last allowed try as committed (%s versions), not as ContentionRetriesExhausted',
+    async (_v, expectedVersion) => {
+      // Prepare
+      const db = stores[mode];
+      const client = testClient();
+      const store = new EventStore({
+        tableName: db.tables.eventsTable,
+        client,
+        retry: { maxAttempts: 1 },
+      });
+      const [a, b] = [streamId('order'), streamId('stock')];
+      await store.appendToStreams([
+        { streamId: a, events: events(1, 'a0') },
+        { streamId: b, events: events(1, 'b0') },
+      ]);
+      const injection = injectFaults(client, { kind: 'lost-reply' }, { times: 1 });
+
+      // Act
+      const results = await store.appendToStreams([
+        { streamId: a, events: events(2, 'a'), expectedVersion },
+        { streamId: b, events: events(1, 'b'), expectedVersion },
+      ]);
+
+      // Assess
+      injection.remove();
+      client.destroy();
+      expect(injection.injected).toBe(1);
+      expect(results.map((r) => r.nextExpectedVersion)).toEqual([3, 2]);
+      const probe = tableProbe(db.client, db.tables.eventsTable);
+      expect((await probe.eventItems(a)).map((e) => e.eventId).slice(1)).toEqual(
+        results[0]?.events.map((e) => e.eventId),
+      );
+      expect((await probe.eventItems(b)).map((e) => e.eventId).slice(1)).toEqual(
+        results[1]?.events.map((e) => e.eventId),
+      );
+      await expectAllIntact(db, mode);
+    },
+  );
+
+  it("answers a group whose reply was lost while another writer appended to one of its streams ('any') as committed, storing it once", async () => {
+    // Prepare
+    const db = stores[mode];
+    const client = testClient();
+    const store = new EventStore({ tableName: db.tables.eventsTable, client });
+    const [a, b] = [streamId('order'), streamId('stock')];
+    let lost = 0;
+    // The group commits, another store appends to b, then the group's reply is lost.
+    client.middlewareStack.add(
+      ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: unknown) => {
+          if (context.commandName !== 'TransactWriteItemsCommand' || lost > 0) return next(args);
+          lost++;
+          await next(args);
+          await db.store.appendToStream(b, events(1, 'other'));
+          throw Object.assign(new Error('socket hang up (injected lost reply)'), {
+            code: 'ECONNRESET',
+          });
+        }) as never,
+      { step: 'initialize', name: 'lostAfterRace', override: true },
+    );
+
+    // Act
+    const results = await store.appendToStreams([
+      { streamId: a, events: events(2, 'a') },
+      { streamId: b, events: events(1, 'b') },
+    ]);
+
+    // Assess
+    client.destroy();
+    expect(lost).toBe(1);
+    expect(results.map((r) => r.nextExpectedVersion)).toEqual([2, 1]);
+    const probe = tableProbe(db.client, db.tables.eventsTable);
+    expect((await probe.eventItems(a)).map((e) => e.eventId)).toEqual(
+      results[0]?.events.map((e) => e.eventId),
+    );
+    const stockIds = (await probe.eventItems(b)).map((e) => e.eventId);
+    expect(stockIds).toHaveLength(2);
+    expect(stockIds[0]).toBe(results[1]?.events[0]?.eventId);
+    await expectAllIntact(db, mode);
+  });
 });
 
 describe('appendToStreams input', () => {
