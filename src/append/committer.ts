@@ -3,7 +3,7 @@ import { ContentionRetriesExhaustedError, WrongExpectedVersionError } from '../e
 import type { AppendQueue, StoreContext } from '../store-context.js';
 import { Limits } from '../table.js';
 import type { AppendResult } from '../types.js';
-import { type BaseVersion, findBaseVersion, findOutcome } from './base-version.js';
+import { type BaseVersion, findOutcome } from './base-version.js';
 import { type BatchOutcome, commitBatch } from './commit-batch.js';
 import { HeadLookups } from './head-lookups.js';
 import type { Pending, PendingGroup, Requeue } from './pending.js';
@@ -346,8 +346,28 @@ export class Committer implements AppendQueue {
   }
 
   #requeue({ pending, pause, refreshBase, alone }: Requeue): void {
-    const now = Date.now();
     if (alone) pending.alone = true;
+    if (!refreshBase) {
+      this.#retryLater(pending, pause);
+      return;
+    }
+    // The outcome of its last transaction is unknown: look where its events would be before
+    // anything else, so a commit whose reply was lost is answered as committed, also on the
+    // last allowed try and after other writers appended to the stream.
+    findOutcome(this.ctx, pending.append, pending.baseVersion).then(
+      (outcome) => {
+        if (outcome.kind === 'done') return pending.resolve(outcome.result);
+        pending.baseVersion = outcome.version;
+        this.#retryLater(pending, pause);
+        this.#pump();
+      },
+      (error: unknown) => pending.reject(error),
+    );
+  }
+
+  /** Back in the queue after its pause, unless that would pass its deadline or its tries. */
+  #retryLater(pending: Pending, pause: boolean): void {
+    const now = Date.now();
     const delay = pause ? backoffDelay(++pending.pauses, this.ctx.retry) : 0;
     if (now + delay > pending.deadline || pending.attempts >= this.ctx.retry.maxAttempts) {
       pending.reject(
@@ -359,20 +379,7 @@ export class Committer implements AppendQueue {
       return;
     }
     pending.notBefore = now + delay;
-    if (!refreshBase) {
-      this.#queue.push(pending);
-      return;
-    }
-    // The outcome of its last transaction is unknown: look again where the stream is.
-    findBaseVersion(this.ctx, pending.append).then(
-      (base) => {
-        if (base.kind === 'done') return pending.resolve(base.result);
-        pending.baseVersion = base.version;
-        this.#queue.push(pending);
-        this.#pump();
-      },
-      (error: unknown) => pending.reject(error),
-    );
+    this.#queue.push(pending);
   }
 
   #wakeForPaused(): void {

@@ -1,4 +1,3 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
   AppendTooLargeError,
@@ -6,15 +5,10 @@ import {
   WrongExpectedVersionError,
 } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
-import { Sequencer } from '../../src/position/sequencer.js';
 import type { PositionMode, StreamAppend } from '../../src/types.js';
 import { streamId, type TestStore, testClient, useTestStore } from '../support/dynamodb.js';
 import { type Fault, injectFaults } from '../support/fault-injection.js';
-import {
-  allStreamViolations,
-  positionCoverageViolations,
-  readAllEvents,
-} from '../support/store-audit.js';
+import { expectAllIntact } from './all-intact.js';
 import { settle, tableProbe } from './helpers.js';
 
 // One table per position mode: the group must keep each mode's rules.
@@ -25,25 +19,6 @@ const stores = Object.fromEntries(
 
 const events = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => ({ type: 'Moved', data: { tag, i } }));
-
-/** In sequenced mode, places every append so far (as the sequencer Lambda would). */
-async function placeAll(db: TestStore, mode: PositionMode): Promise<void> {
-  if (mode !== 'sequenced') return;
-  await new Sequencer(DynamoDBDocumentClient.from(db.client), db.tables.eventsTable).sweep();
-}
-
-/** `$all` as a whole keeps the mode's promises: nothing skipped, nothing twice, streams in order. */
-async function expectAllIntact(db: TestStore, mode: PositionMode): Promise<void> {
-  await placeAll(db, mode);
-  const all = await readAllEvents(db.store);
-  expect(allStreamViolations(all, mode)).toEqual([]);
-  if (mode === 'sequenced') {
-    expect(all.map((e) => e.position)).toEqual(all.map((_, i) => i + 1));
-    return;
-  }
-  const last = await tableProbe(db.client, db.tables.eventsTable).counter();
-  expect(await positionCoverageViolations(db.client, db.tables.eventsTable, 1, last)).toEqual([]);
-}
 
 describe.each(modes)('appendToStreams (%s mode)', (mode) => {
   const db = () => stores[mode];
