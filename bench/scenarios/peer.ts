@@ -85,10 +85,10 @@ export const peer64: Scenario = {
 };
 
 /**
- * Where DynamoDB Local's CPU is the limit (about one core, whatever the
- * store does), ours / Castore cannot pass its CPU per event over ours per
- * append: a transaction's items cost it more than single PutItems, and an
- * append writes its head as well as its event.
+ * What DynamoDB Local's CPU spends per append against per Castore event.
+ * Where its CPU is the limit (about one core here, whatever the store does),
+ * that bounds ours / Castore: a transaction's items cost it more than single
+ * PutItems, and an append writes its head as well as its event.
  */
 function cpuCeiling(ours: number | undefined, castore: number | undefined): Figure[] {
   if (ours === undefined || castore === undefined) return [];
@@ -100,9 +100,9 @@ function cpuCeiling(ours: number | undefined, castore: number | undefined): Figu
       detail: `${formatNumber(ours)} ms over ${formatNumber(castore)} ms`,
     },
     {
-      name: 'ours / Castore where DynamoDB Local CPU is the limit',
+      name: 'ours / Castore at equal DynamoDB Local CPU',
       value: castore / ours,
-      unit: 'x at most',
+      unit: 'x',
     },
   ];
 }
