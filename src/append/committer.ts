@@ -50,7 +50,7 @@ export class Committer implements AppendQueue {
 
   async submit(append: PreparedAppend, timeoutMs: number): Promise<AppendResult> {
     await this.#setLanes();
-    const base = this.#knownBase(append) ?? (await this.#lookups.base(append));
+    const base = this.#knownBase(append) ?? (await this.#lookups.base(append, timeoutMs));
     if (base.kind === 'done') return base.result;
     return new Promise<AppendResult>((resolve, reject) => {
       this.#queue.push(newPending(append, base.version, Date.now(), timeoutMs, resolve, reject));
@@ -68,7 +68,7 @@ export class Committer implements AppendQueue {
     timeoutMs: number,
   ): Promise<AppendResult[]> {
     await this.#setLanes();
-    const bases = await Promise.all(appends.map((a) => this.#lookups.base(a)));
+    const bases = await Promise.all(appends.map((a) => this.#lookups.base(a, timeoutMs)));
     const done = bases.flatMap((b) => (b.kind === 'done' ? [b.result] : []));
     if (done.length === appends.length) return done;
     const [found] = done;

@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { backoff } from '../backoff.js';
-import { WrongExpectedVersionError } from '../errors.js';
+import { isRetryableAwsError } from '../aws-errors.js';
+import { backoff, backoffDelay } from '../backoff.js';
+import { ContentionRetriesExhaustedError, WrongExpectedVersionError } from '../errors.js';
 import type { StoreContext } from '../store-context.js';
 import { Attr, Keys } from '../table.js';
 import { type BaseVersion, findBaseVersion } from './base-version.js';
@@ -14,6 +16,8 @@ const IN_FLIGHT = 2;
 
 interface Waiting {
   readonly append: PreparedAppend;
+  readonly startedAt: number;
+  readonly deadline: number;
   readonly resolve: (base: BaseVersion) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -35,14 +39,16 @@ export class HeadLookups {
 
   constructor(private readonly ctx: StoreContext) {}
 
-  base(append: PreparedAppend): Promise<BaseVersion> {
+  /** `timeoutMs`: the append's time budget; throttling past it is ContentionRetriesExhausted. */
+  base(append: PreparedAppend, timeoutMs: number): Promise<BaseVersion> {
     const { expectedVersion } = append;
     if (expectedVersion === 'no_stream') return Promise.resolve({ kind: 'base', version: 0 });
     if (typeof expectedVersion === 'number') {
       return Promise.resolve({ kind: 'base', version: expectedVersion });
     }
     return new Promise<BaseVersion>((resolve, reject) => {
-      this.#queue.push({ append, resolve, reject });
+      const startedAt = Date.now();
+      this.#queue.push({ append, startedAt, deadline: startedAt + timeoutMs, resolve, reject });
       this.#pump();
     });
   }
@@ -76,13 +82,18 @@ export class HeadLookups {
     return batch;
   }
 
-  async #lookUp(batch: readonly Waiting[]): Promise<void> {
-    let heads: Map<string, Record<string, unknown>>;
-    try {
-      heads = await readHeads(this.ctx, [...new Set(batch.map((w) => w.append.streamId))]);
-    } catch (error) {
-      for (const waiting of batch) waiting.reject(error);
-      return;
+  async #lookUp(waiting: readonly Waiting[]): Promise<void> {
+    let batch = waiting;
+    let heads: Map<string, Record<string, unknown>> | undefined;
+    for (let attempt = 1; heads === undefined; attempt++) {
+      try {
+        heads = await readHeads(this.ctx, [...new Set(batch.map((w) => w.append.streamId))]);
+      } catch (error) {
+        const delay = backoffDelay(attempt, this.ctx.retry);
+        batch = this.#giveUpOn(batch, error, attempt, delay);
+        if (batch.length === 0) return;
+        await sleep(delay);
+      }
     }
     await Promise.all(
       batch.map(async ({ append, resolve, reject }) => {
@@ -93,6 +104,30 @@ export class HeadLookups {
         }
       }),
     );
+  }
+
+  /**
+   * After a failed head read: a store error fails every append at once;
+   * throttling is retried like a transaction's, within each append's time
+   * budget and tries. Returns the appends that wait for the next try.
+   */
+  #giveUpOn(batch: readonly Waiting[], error: unknown, attempt: number, delay: number): Waiting[] {
+    if (!isRetryableAwsError(error)) {
+      for (const waiting of batch) waiting.reject(error);
+      return [];
+    }
+    const now = Date.now();
+    const outOfTime = attempt >= this.ctx.retry.maxAttempts;
+    return batch.filter((waiting) => {
+      if (!outOfTime && now + delay <= waiting.deadline) return true;
+      waiting.reject(
+        new ContentionRetriesExhaustedError(waiting.append.streamId, attempt, {
+          cause: error,
+          elapsedMs: now - waiting.startedAt,
+        }),
+      );
+      return false;
+    });
   }
 }
 

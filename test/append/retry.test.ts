@@ -122,6 +122,56 @@ describe('appendToStream retries contention and throttling', () => {
   );
 });
 
+describe("an 'any' append's head read under throttling", () => {
+  it('is retried within the budget, then the append commits', async () => {
+    await withFaultyStore(async (store, client) => {
+      // Prepare
+      const id = streamId('head-throttled');
+      const injection = injectFaults(
+        client,
+        { kind: 'throttling' },
+        { times: 2, command: 'BatchGetItemCommand' },
+      );
+
+      // Act
+      const result = await store.appendToStream(id, events, { expectedVersion: 'any' });
+
+      // Assess
+      expect(injection.injected).toBe(2);
+      expect(injection.inputs).toHaveLength(3);
+      expect(result.nextExpectedVersion).toBe(2);
+      expect((await probe.eventItems(id)).map((e) => e.eventId)).toEqual(['a', 'b']);
+    });
+  });
+
+  it('gives up with ContentionRetriesExhaustedError when throttling outlasts the tries, writing nothing', async () => {
+    await withFaultyStore(async (store, client) => {
+      // Prepare
+      const id = streamId('head-exhausted');
+      injectFaults(
+        client,
+        { kind: 'throttling' },
+        { times: retry.maxAttempts, command: 'BatchGetItemCommand' },
+      );
+
+      // Act
+      const error = await store
+        .appendToStream(id, events, { expectedVersion: 'any' })
+        .catch((e) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(ContentionRetriesExhaustedError);
+      expect(error).toMatchObject({
+        code: 'ContentionRetriesExhausted',
+        streamId: id,
+        attempts: 4,
+      });
+      expect((error as Error).cause).toMatchObject({ name: 'ThrottlingException' });
+      expect(await probe.streamItems(id)).toEqual([]);
+    });
+  });
+});
+
 describe('appendToStream and the global counter', () => {
   it('retries with the value a counter conflict returns, without reading the counter again', async () => {
     await withFaultyStore(async (store, client) => {
