@@ -1,9 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttributeDefinition,
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -53,18 +56,72 @@ export function toCreateTableInput(
   };
 }
 
-/** Creates the table unless it exists, and waits until it is ACTIVE. */
+/**
+ * Creates the table unless it exists, and waits until it is ACTIVE. An
+ * existing table made by an older version gets the indexes it lacks (a local
+ * data folder from before `byCategory`, say); DynamoDB fills them from the
+ * items already there.
+ */
 export async function createTable(
   client: DynamoDBClient,
   schema: TableSchema,
   tableName: string,
 ): Promise<void> {
+  let existed = false;
   try {
     await client.send(new CreateTableCommand(toCreateTableInput(schema, tableName)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    existed = true;
   }
   await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: tableName });
+  if (existed) await addMissingIndexes(client, schema, tableName);
+}
+
+const INDEX_WAIT_MS = 120_000;
+
+async function addMissingIndexes(
+  client: DynamoDBClient,
+  schema: TableSchema,
+  tableName: string,
+): Promise<void> {
+  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set(
+    (described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName),
+  );
+  const wanted = toCreateTableInput(schema, tableName);
+  for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    const keys = new Set(index.KeySchema?.map((key) => key.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions?.filter((a) => keys.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    await waitUntilIndexActive(client, tableName, String(index.IndexName));
+  }
+}
+
+/** DynamoDB creates one index at a time and backfills it before it is ACTIVE. */
+async function waitUntilIndexActive(
+  client: DynamoDBClient,
+  tableName: string,
+  indexName: string,
+): Promise<void> {
+  const giveUpAt = Date.now() + INDEX_WAIT_MS;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const index = Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
+    if (index?.IndexStatus === 'ACTIVE') return;
+    if (Date.now() > giveUpAt) {
+      throw new Error(
+        `Index ${indexName} of table ${tableName} is still ${index?.IndexStatus ?? 'missing'} after ${INDEX_WAIT_MS / 1000} s`,
+      );
+    }
+    await sleep(500);
+  }
 }
 
 export interface TableNames {
