@@ -7,7 +7,7 @@ import {
 import { EventStore } from '../../src/event-store.js';
 import type { PositionMode, StreamAppend } from '../../src/types.js';
 import { streamId, type TestStore, testClient, useTestStore } from '../support/dynamodb.js';
-import { type Fault, injectFaults } from '../support/fault-injection.js';
+import { type Fault, injectFaults, loseReplyAfterCommit } from '../support/fault-injection.js';
 import { expectAllIntact } from './all-intact.js';
 import { settle, tableProbe } from './helpers.js';
 
@@ -222,21 +222,8 @@ describe.each(modes)('appendToStreams under faults (%s mode)', (mode) => {
     const client = testClient();
     const store = new EventStore({ tableName: db.tables.eventsTable, client });
     const [a, b] = [streamId('order'), streamId('stock')];
-    let lost = 0;
     // The group commits, another store appends to b, then the group's reply is lost.
-    client.middlewareStack.add(
-      ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
-        async (args: unknown) => {
-          if (context.commandName !== 'TransactWriteItemsCommand' || lost > 0) return next(args);
-          lost++;
-          await next(args);
-          await db.store.appendToStream(b, events(1, 'other'));
-          throw Object.assign(new Error('socket hang up (injected lost reply)'), {
-            code: 'ECONNRESET',
-          });
-        }) as never,
-      { step: 'initialize', name: 'lostAfterRace', override: true },
-    );
+    const race = loseReplyAfterCommit(client, () => db.store.appendToStream(b, events(1, 'other')));
 
     // Act
     const results = await store.appendToStreams([
@@ -246,7 +233,7 @@ describe.each(modes)('appendToStreams under faults (%s mode)', (mode) => {
 
     // Assess
     client.destroy();
-    expect(lost).toBe(1);
+    expect(race.lost()).toBe(1);
     expect(results.map((r) => r.nextExpectedVersion)).toEqual([2, 1]);
     const probe = tableProbe(db.client, db.tables.eventsTable);
     expect((await probe.eventItems(a)).map((e) => e.eventId)).toEqual(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventStore } from '../../src/event-store.js';
 import type { PositionMode } from '../../src/types.js';
 import { streamId, type TestStore, testClient, useTestStore } from '../support/dynamodb.js';
-import { injectFaults } from '../support/fault-injection.js';
+import { injectFaults, loseReplyAfterCommit } from '../support/fault-injection.js';
 import { expectAllIntact } from './all-intact.js';
 import { tableProbe } from './helpers.js';
 
@@ -56,20 +56,9 @@ describe.each(modes)('appendToStream after a lost reply (%s mode)', (mode) => {
     const client = testClient();
     const store = new EventStore({ tableName: db.tables.eventsTable, client });
     const id = streamId('order');
-    let lost = 0;
     // The append commits, another store appends to the stream, then the append's reply is lost.
-    client.middlewareStack.add(
-      ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
-        async (args: unknown) => {
-          if (context.commandName !== 'TransactWriteItemsCommand' || lost > 0) return next(args);
-          lost++;
-          await next(args);
-          await db.store.appendToStream(id, events(1, 'other'));
-          throw Object.assign(new Error('socket hang up (injected lost reply)'), {
-            code: 'ECONNRESET',
-          });
-        }) as never,
-      { step: 'initialize', name: 'lostAfterRace', override: true },
+    const race = loseReplyAfterCommit(client, () =>
+      db.store.appendToStream(id, events(1, 'other')),
     );
 
     // Act
@@ -77,7 +66,7 @@ describe.each(modes)('appendToStream after a lost reply (%s mode)', (mode) => {
 
     // Assess: its event once, at version 1, then the other writer's.
     client.destroy();
-    expect(lost).toBe(1);
+    expect(race.lost()).toBe(1);
     expect(result.nextExpectedVersion).toBe(1);
     const ids = await storedIds(db, id);
     expect(ids).toHaveLength(2);

@@ -127,3 +127,29 @@ function faultError(
     $metadata: metadata(400),
   });
 }
+
+/**
+ * The client's first TransactWriteItems commits, then `meanwhile` runs (another
+ * writer, say), then its reply is lost as a reset connection is. `lost()` says
+ * whether that happened.
+ */
+export function loseReplyAfterCommit(
+  client: DynamoDBClient,
+  meanwhile: () => Promise<unknown>,
+): { lost: () => number } {
+  let lost = 0;
+  client.middlewareStack.add(
+    ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: unknown) => {
+        if (context.commandName !== 'TransactWriteItemsCommand' || lost > 0) return next(args);
+        lost++;
+        await next(args);
+        await meanwhile();
+        throw Object.assign(new Error('socket hang up (injected lost reply)'), {
+          code: 'ECONNRESET',
+        });
+      }) as never,
+    { step: 'initialize', name: 'loseReplyAfterCommit', override: true },
+  );
+  return { lost: () => lost };
+}
