@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { localClient } from '../local/dynamodb-local.js';
 import type { ExpectedVersionMode } from '../local/simulation/append-protocol.js';
 import { runAppendWorkers } from '../local/simulation/append-workers.js';
 import type { PositionMode } from '../src/types.js';
-import { type BenchContext, formatNumber, freshTable, percentile } from './harness.js';
+import { appendTable, type BenchContext, formatNumber, freshTable, percentile } from './harness.js';
 import { processCpuMs } from './machine.js';
 
 export interface AppendShape {
@@ -54,7 +55,7 @@ async function measureAppends(
   shape: AppendShape,
   label: string,
 ): Promise<AppendRun> {
-  const tableName = await freshTable(ctx.local.client, 'bench-append', shape.mode);
+  const tableName = await appendTable(ctx.local.client, 'bench-append', shape.mode);
   ctx.sim.reset();
   const cpuBefore = processCpuMs(ctx.local.pid);
   const run = await runAppendWorkers({
@@ -115,6 +116,15 @@ export function cpuNote(ms: number | undefined, per: string): string {
 }
 
 /**
+ * The warm-up writes in a database of its own (DynamoDB Local keeps one per
+ * access key id): every write to a stream-enabled table costs DynamoDB Local
+ * time that grows with the stream records its database already holds
+ * (README, "Performance"), so a warm-up in the measured database would slow
+ * the measurement it warms up for.
+ */
+const WARM_UP_DATABASE = 'benchWarmUp';
+
+/**
  * DynamoDB Local compiles its hot paths on first use, and a fresh JVM's
  * compiler takes most of a core for its first 10-20 s: warm-up bursts run
  * until its CPU per append stops falling (within 15% of the burst before),
@@ -123,11 +133,14 @@ export function cpuNote(ms: number | undefined, per: string): string {
  */
 export async function warmUp(ctx: BenchContext): Promise<void> {
   await ctx.memo('warm-up', async () => {
-    const tableName = await freshTable(ctx.local.client, 'bench-warmup');
+    const client = localClient(ctx.local.endpoint, WARM_UP_DATABASE);
+    const tableName = await freshTable(client, 'bench-warmup');
+    client.destroy();
     const burst = () => {
       const before = processCpuMs(ctx.local.pid);
       return runAppendWorkers({
         endpoint: ctx.sim.endpoint,
+        accessKeyId: WARM_UP_DATABASE,
         tableName,
         processes: 1,
         writersPerProcess: 4,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { RunningSimulation } from '../local/simulation/service-simulation.js';
 import { createTables } from '../src/create-tables.js';
 import { EventStore } from '../src/event-store.js';
@@ -65,6 +65,31 @@ export async function freshTable(
   const eventsTable = uniqueName(prefix);
   await createTables(client, { eventsTable, positionMode });
   return eventsTable;
+}
+
+/**
+ * A fresh events table for an append figure, without its DynamoDB Stream
+ * unless the mode needs one (sequenced: the sequencer reads the heads'
+ * records). DynamoDB Local charges every write for the stream records its
+ * database already holds (measured: 64 writers fell from 597 to 90 appends/s
+ * over five 4 s runs in one database), where the service charges a write
+ * nothing for its stream. Castore's table has no stream either.
+ */
+export async function appendTable(
+  client: DynamoDBClient,
+  prefix: string,
+  positionMode: PositionMode = 'reserved',
+): Promise<string> {
+  const tableName = await freshTable(client, prefix, positionMode);
+  if (positionMode !== 'sequenced') {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        StreamSpecification: { StreamEnabled: false },
+      }),
+    );
+  }
+  return tableName;
 }
 
 /** A store on a fresh table of plain DynamoDB Local. */

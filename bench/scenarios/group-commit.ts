@@ -38,6 +38,19 @@ export const groupCommit16: Scenario = {
         { name: `${mode}: failed appends, on / off`, value: on.failed, unit: `/ ${off.failed}` },
       );
     }
+    // 'any' on a new stream reads its head first; 'exact' (expectedVersion 0) does not, as a command handler that loaded its aggregate.
+    const exact = { mode: 'strict', processes: 1, writers: 16, expectedVersion: 'exact' } as const;
+    const onExact = await storeAppends(ctx, exact);
+    const offExact = await storeAppends(ctx, { ...exact, groupCommit: false });
+    figures.push(
+      ratio(
+        'strict, expectedVersion 0: on / off',
+        onExact.perSecond,
+        offExact.perSecond,
+        undefined,
+        `${formatNumber(onExact.perSecond)}/s over ${formatNumber(offExact.perSecond)}/s`,
+      ),
+    );
     return figures;
   },
 };

@@ -1,9 +1,9 @@
 import { storeAppends } from '../appends.js';
 import type { BenchContext } from '../harness.js';
 import {
+  appendTable,
   type Figure,
   formatNumber,
-  freshTable,
   ratio,
   type Scenario,
   uniqueName,
@@ -73,7 +73,7 @@ async function rawOn(
   ctx: BenchContext,
   load: PeerLoad & { kind: 'raw-transaction' },
 ): Promise<PeerRun> {
-  const tableName = await freshTable(ctx.local.client, 'bench-raw', load.mode);
+  const tableName = await appendTable(ctx.local.client, 'bench-raw', load.mode);
   ctx.sim.reset();
   const run = await runPeer({
     endpoint: ctx.sim.endpoint,

@@ -15,6 +15,8 @@ export type ExpectedVersionMode = 'any' | 'exact';
 /** What one worker process runs, sent by the parent. */
 export interface WorkerPlan {
   endpoint: string;
+  /** The DynamoDB Local database (its access key id); default the one `localClient` uses. */
+  accessKeyId?: string;
   tableName: string;
   processIndex: number;
   writers: number;

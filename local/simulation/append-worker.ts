@@ -42,7 +42,7 @@ process.on('message', (message: ToWorker) => {
 async function run(plan: WorkerPlan): Promise<AppendOutcome[]> {
   const client = localClient(
     plan.endpoint,
-    undefined,
+    plan.accessKeyId,
     plan.sdkMaxAttempts === undefined ? {} : { maxAttempts: plan.sdkMaxAttempts },
   );
   const store = new EventStore({

@@ -20,6 +20,11 @@ export type {
 export interface AppendWorkersOptions {
   /** Where every process's DynamoDBClient points: usually a service simulation's endpoint. */
   endpoint: string;
+  /**
+   * The access key id every process signs with: DynamoDB Local keeps one
+   * database per key. Default the one `localClient` uses.
+   */
+  accessKeyId?: string;
   /** An events table that exists (createTables). */
   tableName: string;
   /** OS processes, each with its own EventStore and client (a Lambda container each). Default 1. */
@@ -94,6 +99,7 @@ export async function runAppendWorkers(
       const worker = watch(child);
       const plan: WorkerPlan = {
         endpoint: options.endpoint,
+        accessKeyId: options.accessKeyId,
         tableName: options.tableName,
         processIndex,
         writers: options.writersPerProcess ?? 1,
