@@ -23,8 +23,12 @@ export interface Figure {
 }
 
 export interface BenchContext {
-  /** Plain DynamoDB Local (in memory): reads, table setup. */
-  local: { endpoint: string; client: DynamoDBClient; pid: number };
+  /**
+   * Plain DynamoDB Local (in memory): reads, table setup. `client` signs with
+   * `accessKeyId`, which picks the database inside DynamoDB Local; processes
+   * that append through the simulation must sign with it too.
+   */
+  local: { endpoint: string; client: DynamoDBClient; accessKeyId: string; pid: number };
   /** The simulated service (10 ms, the real conflict rule) in front of the same DynamoDB Local. */
   sim: RunningSimulation;
   smoke: boolean;
@@ -33,9 +37,12 @@ export interface BenchContext {
   /** A measurement shared by the scenarios of one run (a baseline several rows divide by). */
   memo<T>(key: string, measure: () => Promise<T>): Promise<T>;
   /**
-   * Runs `measure` on a DynamoDB Local and simulation of its own, warmed up
-   * first: a shared one slows down as runs pile up tables and leave retries
-   * behind, which made a figure depend on what ran before it.
+   * Runs `measure` in a database of its own on this warm DynamoDB Local, the
+   * simulation's counters reset. DynamoDB Local keeps one database per access
+   * key id, and a database slows down as its tables' stream records pile up,
+   * which made a figure depend on what ran before it; a new JVM instead
+   * would measure its JIT compiler (CPU per append 4-5x higher in its first
+   * 10-20 s under load).
    */
   fresh<T>(measure: (ctx: BenchContext) => Promise<T>): Promise<T>;
   log(line: string): void;

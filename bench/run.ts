@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localClient, startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { startServiceSimulation } from '../local/simulation/service-simulation.js';
 
@@ -110,33 +111,35 @@ interface Backend {
 /** A DynamoDB Local (in memory) with the simulation in front of it, and a context over them. */
 async function startBackend(memos: Map<string, Promise<unknown>> = new Map()): Promise<Backend> {
   const local = await startDynamoDbLocal();
-  const client = localClient(local.endpoint);
   const sim = await startServiceSimulation({ target: local.endpoint, latencyMs });
-  const ctx: BenchContext = {
-    local: { endpoint: local.endpoint, client, pid: local.pid },
-    sim,
-    smoke,
-    durationMs,
-    memo: <T>(key: string, measure: () => Promise<T>) => {
-      if (!memos.has(key)) memos.set(key, measure());
-      return memos.get(key) as Promise<T>;
-    },
-    fresh: async <T>(measure: (ctx: BenchContext) => Promise<T>): Promise<T> => {
-      // Its own memos: the warm-up is per backend; the caller memoizes the figure.
-      const backend = await startBackend();
-      try {
-        await warmUp(backend.ctx);
-        return await measure(backend.ctx);
-      } finally {
-        await backend.stop();
-      }
-    },
-    log: (line) => console.log(`    · ${line}`),
+  const clients: DynamoDBClient[] = [];
+  let databases = 0;
+  const contextFor = (accessKeyId: string): BenchContext => {
+    const client = localClient(local.endpoint, accessKeyId);
+    clients.push(client);
+    const ctx: BenchContext = {
+      local: { endpoint: local.endpoint, client, accessKeyId, pid: local.pid },
+      sim,
+      smoke,
+      durationMs,
+      memo: <T>(key: string, measure: () => Promise<T>) => {
+        if (!memos.has(key)) memos.set(key, measure());
+        return memos.get(key) as Promise<T>;
+      },
+      fresh: async <T>(measure: (own: BenchContext) => Promise<T>): Promise<T> => {
+        await warmUp(ctx);
+        sim.reset();
+        // Access key ids are letters and digits only.
+        return measure(contextFor(`benchDatabase${++databases}`));
+      },
+      log: (line) => console.log(`    · ${line}`),
+    };
+    return ctx;
   };
   return {
-    ctx,
+    ctx: contextFor('local'),
     stop: async () => {
-      client.destroy();
+      for (const client of clients) client.destroy();
       await sim.stop();
       await local.stop();
     },
@@ -160,7 +163,6 @@ try {
     try {
       shared ??= own ? undefined : await startBackend();
       const ctx = (own ?? shared)?.ctx as BenchContext;
-      if (!own) await warmUp(ctx);
       result.figures = await scenario.run(ctx);
     } catch (error) {
       result.error = String((error as Error)?.stack ?? error);

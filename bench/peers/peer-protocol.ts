@@ -16,6 +16,8 @@ export type PeerLoad =
 
 export interface PeerPlan {
   endpoint: string;
+  /** The DynamoDB Local database (its access key id); default the one `localClient` uses. */
+  accessKeyId?: string;
   tableName: string;
   writers: number;
   durationMs: number;

@@ -38,7 +38,7 @@ process.on('message', (message: ToPeer) => {
 type Op = (writer: number, index: number) => Promise<void>;
 
 async function run(plan: PeerPlan): Promise<PeerReport> {
-  const client = localClient(plan.endpoint);
+  const client = localClient(plan.endpoint, plan.accessKeyId);
   try {
     const op = await prepare(plan, client);
     tell({ kind: 'ready' });

@@ -17,7 +17,7 @@ export const peer64: Scenario = {
   uses: 'simulation',
   title: `${WRITERS} writers in one process vs Castore's DynamoDB adapter (no global order), simulated service`,
   async run(ctx) {
-    // On a DynamoDB Local of its own, as every append figure is (see BenchContext.fresh).
+    // In a database of its own, as every append figure is (see BenchContext.fresh).
     const castore = await ctx.fresh(async (own) => {
       const tableName = uniqueName('bench-castore');
       await createCastoreTable(own.local.client, tableName);
@@ -25,6 +25,7 @@ export const peer64: Scenario = {
       const cpuBefore = processCpuMs(own.local.pid);
       const run = await runPeer({
         endpoint: own.sim.endpoint,
+        accessKeyId: own.local.accessKeyId,
         tableName,
         writers: WRITERS,
         durationMs: own.durationMs,

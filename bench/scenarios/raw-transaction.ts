@@ -65,7 +65,7 @@ function raw1(
   shared: BenchContext,
   load: PeerLoad & { kind: 'raw-transaction' },
 ): Promise<PeerRun> {
-  // On a DynamoDB Local of its own, as every append figure is (see BenchContext.fresh).
+  // In a database of its own, as every append figure is (see BenchContext.fresh).
   return shared.fresh((ctx) => rawOn(ctx, load));
 }
 
@@ -77,6 +77,7 @@ async function rawOn(
   ctx.sim.reset();
   const run = await runPeer({
     endpoint: ctx.sim.endpoint,
+    accessKeyId: ctx.local.accessKeyId,
     tableName,
     writers: 1,
     durationMs: ctx.durationMs,
