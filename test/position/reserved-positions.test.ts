@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { PositionCounterMissingError } from '../../src/errors.js';
@@ -14,7 +15,7 @@ import {
   useTestStore,
 } from '../support/dynamodb.js';
 import { injectFaults } from '../support/fault-injection.js';
-import { hidePosition } from '../support/sdk-spy.js';
+import { delayCommand, hidePosition, recordCommands } from '../support/sdk-spy.js';
 
 // Reserved mode (the default): DESIGN.md "Reserved positions: the rules",
 // case by case, each interleaving forced deterministically.
@@ -232,6 +233,43 @@ describe('group commit', () => {
       code: 'WrongExpectedVersion',
       actualVersion: 1,
     });
+    client.destroy();
+  });
+
+  it('carries an append whose stream head is being read in the transaction a free lane was about to send without it', async () => {
+    // Prepare: head reads take 40 ms more; an exact append needs none.
+    const { client, store } = ownStore();
+    delayCommand(client, 'BatchGetItemCommand', 40);
+    const sent = recordCommands(client);
+
+    // Act: the 'any' append starts reading its head, then the exact one queues.
+    const reading = store.appendToStream(streamId('any'), one('A'));
+    await sleep(5);
+    const exact = store.appendToStream(streamId('exact'), one('B'), { expectedVersion: 0 });
+    const results = await Promise.all([reading, exact]);
+
+    // Assess: one reservation and one transaction for both.
+    expect(results.map((r) => r.nextExpectedVersion)).toEqual([1, 1]);
+    expect(sent.filter((c) => c === 'TransactWriteItemsCommand')).toHaveLength(1);
+    expect(sent.filter((c) => c === 'UpdateItemCommand')).toHaveLength(1);
+    client.destroy();
+  });
+
+  it('does not hold a free lane longer than 50 ms for a head read', async () => {
+    // Prepare: head reads take 400 ms.
+    const { client, store } = ownStore();
+    delayCommand(client, 'BatchGetItemCommand', 400);
+
+    // Act
+    const t0 = Date.now();
+    const reading = store.appendToStream(streamId('any'), one('A'));
+    await sleep(5);
+    await store.appendToStream(streamId('exact'), one('B'), { expectedVersion: 0 });
+    const exactMs = Date.now() - t0;
+    await reading;
+
+    // Assess: the exact append committed while the slow read was still out.
+    expect(exactMs).toBeLessThan(400);
     client.destroy();
   });
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Attr, Index } from '../../src/table.js';
 
@@ -76,4 +77,15 @@ export function recordCommands(client: DynamoDBClient): string[] {
     { step: 'initialize', name: 'recordCommands' },
   );
   return sent;
+}
+
+/** Holds every `commandName` call (e.g. 'BatchGetItemCommand') `ms` before it is sent: a slow reply, deterministically. */
+export function delayCommand(client: DynamoDBClient, commandName: string, ms: number): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === commandName) await sleep(ms);
+      return next(args);
+    },
+    { step: 'initialize', name: `delay${commandName}` },
+  );
 }
