@@ -48,6 +48,8 @@ export class Committer implements AppendQueue {
   #arrivals: Promise<void> | undefined;
   /** True during the pump that ends such a wait: it sends what is queued. */
   #arrived = false;
+  /** True from a transaction's end until its callers' next appends have queued. */
+  #answering = false;
 
   readonly #lookups: HeadLookups;
 
@@ -119,8 +121,23 @@ export class Committer implements AppendQueue {
     this.#lanes = mode === 'strict' ? 1 : LANES;
   }
 
+  /**
+   * After a transaction, the next batch is taken once the callers it just
+   * answered have queued their next appends (in the continuations of those
+   * answers: this same turn of the event loop). Taken at once, the first of
+   * them went alone and the rest waited a whole transaction for the next:
+   * measured, 16 exact writers in strict mode sent 1 and 16 appends in turn.
+   */
+  #pumpAfterAnswers(): void {
+    this.#answering = true;
+    setImmediate(() => {
+      this.#answering = false;
+      this.#pump();
+    });
+  }
+
   #pump(): void {
-    if (this.#arrivals) return;
+    if (this.#arrivals || this.#answering) return;
     const maxInFlight = this.ctx.groupCommit ? this.#lanes : Number.POSITIVE_INFINITY;
     if (this.ctx.groupCommit && this.#inFlight < maxInFlight && this.#queue.length > 0) {
       if (this.#waitForArrivals()) return;
@@ -140,7 +157,7 @@ export class Committer implements AppendQueue {
             if (left > 0) this.#busy.set(s, left);
             else this.#busy.delete(s);
           }
-          this.#pump();
+          this.#pumpAfterAnswers();
         });
     }
     if (this.#inFlight < maxInFlight) this.#wakeForPaused();

@@ -29,13 +29,16 @@ interface Waiting {
  * so it says what the newest event says: the version, and whether this
  * append may be a retry of one that committed (only then does the stream end
  * with its last event id). Concurrent appends share BatchGetItem calls the way
- * they share transactions: a lone caller asks at once, the others queue while
- * calls are in flight. A head written before heads kept `lastEventId`, and a
+ * they share transactions: the callers of one turn of the event loop share a
+ * call (a lone caller's goes out at the end of its turn, with no timer), and
+ * later ones queue while calls are in flight. A head written before heads kept `lastEventId`, and a
  * possible retry, are looked at by reading the stream, as before.
  */
 export class HeadLookups {
   readonly #queue: Waiting[] = [];
   readonly #calls = new Set<Promise<void>>();
+  readonly #unanswered = new Set<Promise<BaseVersion>>();
+  #pumpScheduled = false;
 
   constructor(private readonly ctx: StoreContext) {}
 
@@ -46,20 +49,38 @@ export class HeadLookups {
     if (typeof expectedVersion === 'number') {
       return Promise.resolve({ kind: 'base', version: expectedVersion });
     }
-    return new Promise<BaseVersion>((resolve, reject) => {
+    const answer = new Promise<BaseVersion>((resolve, reject) => {
       const startedAt = Date.now();
       this.#queue.push({ append, startedAt, deadline: startedAt + timeoutMs, resolve, reject });
-      this.#pump();
+      this.#pumpSoon();
     });
+    this.#unanswered.add(answer);
+    const forget = () => this.#unanswered.delete(answer);
+    answer.then(forget, forget);
+    return answer;
   }
 
   /**
-   * Settles when the lookups in flight now have answered their callers;
-   * undefined when none is in flight. Their appends are about to queue.
+   * Settles when the lookups asked for so far have answered their callers;
+   * undefined when none is open. Their appends are about to queue.
    */
   arriving(): Promise<void> | undefined {
-    if (this.#calls.size === 0) return undefined;
-    return Promise.allSettled([...this.#calls]).then(() => undefined);
+    if (this.#unanswered.size === 0) return undefined;
+    return Promise.allSettled([...this.#unanswered]).then(() => undefined);
+  }
+
+  /**
+   * Callers of one turn of the event loop (the writers one transaction just
+   * answered, say) share one call: the call goes out after that turn, not with
+   * its first caller alone.
+   */
+  #pumpSoon(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
   }
 
   #pump(): void {

@@ -3,7 +3,7 @@ import { WrongExpectedVersionError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
 import { toRecordedEvent } from '../../src/records.js';
 import type { AppendResult, RecordedEvent } from '../../src/types.js';
-import { createTestTables, streamId, useTestStore } from '../support/dynamodb.js';
+import { createTestTables, streamId, testClient, useTestStore } from '../support/dynamodb.js';
 import { tableProbe } from './helpers.js';
 
 // Strict mode: these tests pin its promises (contiguous positions, an untouched counter on failure).
@@ -135,3 +135,38 @@ describe('appendToStream under concurrency', () => {
 });
 
 const byVersion = (a: RecordedEvent, b: RecordedEvent) => a.version - b.version;
+
+describe('group commit in one store', () => {
+  it('sends the next appends of the callers one transaction answered in one transaction', async () => {
+    // Prepare: one store, 16 writers, strict mode (one transaction in flight).
+    const client = testClient();
+    const sizes: number[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'TransactWriteItemsCommand') {
+          sizes.push((args.input as { TransactItems: unknown[] }).TransactItems.length);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'transactionSizes' },
+    );
+    const store = new EventStore({ tableName: db.tables.eventsTable, client });
+
+    // Act: each writer appends 4 times to new streams, each append once the last is answered.
+    await Promise.all(
+      Array.from({ length: 16 }, async (_, w) => {
+        for (let i = 0; i < 4; i++) {
+          await store.appendToStream(streamId(`gc${w}`), [{ type: 'G', data: { w, i } }], {
+            expectedVersion: 0,
+          });
+        }
+      }),
+    );
+
+    // Assess: after the first round, every writer's next append travels in one transaction
+    // (1 counter + 16 x (head, event) = 33 actions); they used to go as 1 and 15 in turn.
+    expect(sizes.filter((n) => n === 33).length).toBeGreaterThanOrEqual(2);
+    expect(sizes.length).toBeLessThanOrEqual(6);
+    client.destroy();
+  });
+});

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { PositionCounterMissingError } from '../../src/errors.js';
@@ -239,12 +238,13 @@ describe('group commit', () => {
   it('carries an append whose stream head is being read in the transaction a free lane was about to send without it', async () => {
     // Prepare: head reads take 40 ms more; an exact append needs none.
     const { client, store } = ownStore();
-    delayCommand(client, 'BatchGetItemCommand', 40);
+    placed(await store.appendToStream(streamId('warm'), one('W'), { expectedVersion: 0 }));
+    const slow = delayCommand(client, 'BatchGetItemCommand', 40);
     const sent = recordCommands(client);
 
     // Act: the 'any' append starts reading its head, then the exact one queues.
     const reading = store.appendToStream(streamId('any'), one('A'));
-    await sleep(5);
+    await slow.first;
     const exact = store.appendToStream(streamId('exact'), one('B'), { expectedVersion: 0 });
     const results = await Promise.all([reading, exact]);
 
@@ -258,12 +258,13 @@ describe('group commit', () => {
   it('does not hold a free lane longer than 50 ms for a head read', async () => {
     // Prepare: head reads take 400 ms.
     const { client, store } = ownStore();
-    delayCommand(client, 'BatchGetItemCommand', 400);
+    placed(await store.appendToStream(streamId('warm'), one('W'), { expectedVersion: 0 }));
+    const slow = delayCommand(client, 'BatchGetItemCommand', 400);
 
     // Act
     const t0 = Date.now();
     const reading = store.appendToStream(streamId('any'), one('A'));
-    await sleep(5);
+    await slow.first;
     await store.appendToStream(streamId('exact'), one('B'), { expectedVersion: 0 });
     const exactMs = Date.now() - t0;
     await reading;

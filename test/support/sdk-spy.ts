@@ -79,13 +79,29 @@ export function recordCommands(client: DynamoDBClient): string[] {
   return sent;
 }
 
-/** Holds every `commandName` call (e.g. 'BatchGetItemCommand') `ms` before it is sent: a slow reply, deterministically. */
-export function delayCommand(client: DynamoDBClient, commandName: string, ms: number): void {
+/**
+ * Holds every `commandName` call (e.g. 'BatchGetItemCommand') `ms` before it
+ * is sent: a slow reply, deterministically. `first` settles when the first
+ * such call is being held.
+ */
+export function delayCommand(
+  client: DynamoDBClient,
+  commandName: string,
+  ms: number,
+): { first: Promise<void> } {
+  let held: () => void = () => {};
+  const first = new Promise<void>((resolve) => {
+    held = resolve;
+  });
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === commandName) await sleep(ms);
+      if (context.commandName === commandName) {
+        held();
+        await sleep(ms);
+      }
       return next(args);
     },
     { step: 'initialize', name: `delay${commandName}` },
   );
+  return { first };
 }
