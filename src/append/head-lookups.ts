@@ -39,6 +39,7 @@ export class HeadLookups {
   readonly #calls = new Set<Promise<void>>();
   readonly #unanswered = new Set<Promise<BaseVersion>>();
   #pumpScheduled = false;
+  #lastCallMs: number | undefined;
 
   constructor(private readonly ctx: StoreContext) {}
 
@@ -67,6 +68,16 @@ export class HeadLookups {
   arriving(): Promise<void> | undefined {
     if (this.#unanswered.size === 0) return undefined;
     return Promise.allSettled([...this.#unanswered]).then(() => undefined);
+  }
+
+  /**
+   * How long a free lane may wait for appends whose heads are being read:
+   * about one read's round trip (twice the last one's), 20-200 ms; 50 ms
+   * before any read has answered.
+   */
+  arrivalWaitMs(): number {
+    if (this.#lastCallMs === undefined) return 50;
+    return Math.min(200, Math.max(20, 2 * this.#lastCallMs));
   }
 
   /**
@@ -116,7 +127,9 @@ export class HeadLookups {
     let heads: Map<string, Record<string, unknown>> | undefined;
     for (let attempt = 1; heads === undefined; attempt++) {
       try {
+        const sentAt = Date.now();
         heads = await readHeads(this.ctx, [...new Set(batch.map((w) => w.append.streamId))]);
+        this.#lastCallMs = Date.now() - sentAt;
       } catch (error) {
         const delay = backoffDelay(attempt, this.ctx.retry);
         batch = this.#giveUpOn(batch, error, attempt, delay);

@@ -81,27 +81,25 @@ export function recordCommands(client: DynamoDBClient): string[] {
 
 /**
  * Holds every `commandName` call (e.g. 'BatchGetItemCommand') `ms` before it
- * is sent: a slow reply, deterministically. `first` settles when the first
- * such call is being held.
+ * is sent: a slow reply, deterministically. `next()` settles when the next
+ * such call (from now on) is being held.
  */
 export function delayCommand(
   client: DynamoDBClient,
   commandName: string,
   ms: number,
-): { first: Promise<void> } {
-  let held: () => void = () => {};
-  const first = new Promise<void>((resolve) => {
-    held = resolve;
-  });
+): { next(): Promise<void> } {
+  let waiters: (() => void)[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === commandName) {
-        held();
+        for (const wake of waiters) wake();
+        waiters = [];
         await sleep(ms);
       }
       return next(args);
     },
     { step: 'initialize', name: `delay${commandName}` },
   );
-  return { first };
+  return { next: () => new Promise<void>((resolve) => waiters.push(resolve)) };
 }
