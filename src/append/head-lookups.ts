@@ -36,7 +36,7 @@ interface Waiting {
  */
 export class HeadLookups {
   readonly #queue: Waiting[] = [];
-  readonly #calls = new Set<Promise<void>>();
+  #inFlight = 0;
   readonly #unanswered = new Set<Promise<BaseVersion>>();
   #pumpScheduled = false;
   #lastCallMs: number | undefined;
@@ -62,20 +62,26 @@ export class HeadLookups {
   }
 
   /**
-   * Settles when the lookups asked for so far have answered their callers;
-   * undefined when none is open. Their appends are about to queue.
+   * Settles when the lookups asked for so far have answered their callers
+   * (their appends are about to queue), or after about one read's round trip;
+   * undefined when none is open.
    */
   arriving(): Promise<void> | undefined {
     if (this.#unanswered.size === 0) return undefined;
-    return Promise.allSettled([...this.#unanswered]).then(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const cap = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#arrivalWaitMs());
+    });
+    const answered = Promise.allSettled([...this.#unanswered]).then(() => undefined);
+    return Promise.race([answered, cap]).finally(() => clearTimeout(timer));
   }
 
   /**
-   * How long a free lane may wait for appends whose heads are being read:
-   * about one read's round trip (twice the last one's), 20-200 ms; 50 ms
-   * before any read has answered.
+   * How long `arriving` waits at most: about one read's round trip (twice the
+   * last one's), 20-200 ms; 50 ms before any read has answered. A read slowed
+   * by throttling does not hold a free lane for long.
    */
-  arrivalWaitMs(): number {
+  #arrivalWaitMs(): number {
     if (this.#lastCallMs === undefined) return 50;
     return Math.min(200, Math.max(20, 2 * this.#lastCallMs));
   }
@@ -95,12 +101,12 @@ export class HeadLookups {
   }
 
   #pump(): void {
-    while (this.#calls.size < IN_FLIGHT && this.#queue.length > 0) {
-      const call: Promise<void> = this.#lookUp(this.#take()).finally(() => {
-        this.#calls.delete(call);
+    while (this.#inFlight < IN_FLIGHT && this.#queue.length > 0) {
+      this.#inFlight++;
+      void this.#lookUp(this.#take()).finally(() => {
+        this.#inFlight--;
         this.#pump();
       });
-      this.#calls.add(call);
     }
   }
 
