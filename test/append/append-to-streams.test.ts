@@ -4,9 +4,8 @@ import {
   ValidationError,
   WrongExpectedVersionError,
 } from '../../src/errors.js';
-import { EventStore } from '../../src/event-store.js';
 import type { PositionMode, StreamAppend } from '../../src/types.js';
-import { streamId, type TestStore, testClient, useTestStore } from '../support/dynamodb.js';
+import { ownStore, streamId, type TestStore, useTestStore } from '../support/dynamodb.js';
 import { type Fault, injectFaults, loseReplyAfterCommit } from '../support/fault-injection.js';
 import { expectAllIntact } from './all-intact.js';
 import { settle, tableProbe } from './helpers.js';
@@ -146,8 +145,7 @@ describe.each(modes)('appendToStreams under faults (%s mode)', (mode) => {
   ])('settles %s: each stream holds the group once', async (_f, fault, expected) => {
     // Prepare
     const db = stores[mode];
-    const client = testClient();
-    const store = new EventStore({ tableName: db.tables.eventsTable, client });
+    const { client, store } = ownStore(db);
     const [a, b] = [streamId('order'), streamId('stock')];
     await store.appendToStream(b, events(1, 'b0'));
     const injection = injectFaults(client, fault, { times: 1 });
@@ -181,12 +179,7 @@ describe.each(modes)('appendToStreams under faults (%s mode)', (mode) => {
     async (_v, expectedVersion) => {
       // Prepare
       const db = stores[mode];
-      const client = testClient();
-      const store = new EventStore({
-        tableName: db.tables.eventsTable,
-        client,
-        retry: { maxAttempts: 1 },
-      });
+      const { client, store } = ownStore(db, { retry: { maxAttempts: 1 } });
       const [a, b] = [streamId('order'), streamId('stock')];
       await store.appendToStreams([
         { streamId: a, events: events(1, 'a0') },
@@ -219,8 +212,7 @@ describe.each(modes)('appendToStreams under faults (%s mode)', (mode) => {
   it("answers a group whose reply was lost while another writer appended to one of its streams ('any') as committed, storing it once", async () => {
     // Prepare
     const db = stores[mode];
-    const client = testClient();
-    const store = new EventStore({ tableName: db.tables.eventsTable, client });
+    const { client, store } = ownStore(db);
     const [a, b] = [streamId('order'), streamId('stock')];
     // The group commits, another store appends to b, then the group's reply is lost.
     const race = loseReplyAfterCommit(client, () => db.store.appendToStream(b, events(1, 'other')));

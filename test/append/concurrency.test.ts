@@ -3,7 +3,7 @@ import { WrongExpectedVersionError } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
 import { toRecordedEvent } from '../../src/records.js';
 import type { AppendResult, RecordedEvent } from '../../src/types.js';
-import { createTestTables, streamId, testClient, useTestStore } from '../support/dynamodb.js';
+import { createTestTables, ownStore, streamId, useTestStore } from '../support/dynamodb.js';
 import { tableProbe } from './helpers.js';
 
 // Strict mode: these tests pin its promises (contiguous positions, an untouched counter on failure).
@@ -139,7 +139,7 @@ const byVersion = (a: RecordedEvent, b: RecordedEvent) => a.version - b.version;
 describe('group commit in one store', () => {
   it('sends the next appends of the callers one transaction answered in one transaction', async () => {
     // Prepare: one store, 16 writers, strict mode (one transaction in flight).
-    const client = testClient();
+    const { client, store } = ownStore(db);
     const sizes: number[] = [];
     client.middlewareStack.add(
       (next, context) => async (args) => {
@@ -150,7 +150,6 @@ describe('group commit in one store', () => {
       },
       { step: 'initialize', name: 'transactionSizes' },
     );
-    const store = new EventStore({ tableName: db.tables.eventsTable, client });
 
     // Act: each writer appends 4 times to new streams, each append once the last is answered.
     await Promise.all(

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventStore } from '../../src/event-store.js';
 import type { PositionMode } from '../../src/types.js';
-import { streamId, type TestStore, testClient, useTestStore } from '../support/dynamodb.js';
+import { ownStore, streamId, type TestStore, useTestStore } from '../support/dynamodb.js';
 import { injectFaults, loseReplyAfterCommit } from '../support/fault-injection.js';
 import { expectAllIntact } from './all-intact.js';
 import { tableProbe } from './helpers.js';
@@ -27,12 +26,7 @@ describe.each(modes)('appendToStream after a lost reply (%s mode)', (mode) => {
     async (_v, expectedVersion) => {
       // Prepare
       const db = stores[mode];
-      const client = testClient();
-      const store = new EventStore({
-        tableName: db.tables.eventsTable,
-        client,
-        retry: { maxAttempts: 1 },
-      });
+      const { client, store } = ownStore(db, { retry: { maxAttempts: 1 } });
       const id = streamId('order');
       await store.appendToStream(id, events(1, 'first'));
       const injection = injectFaults(client, { kind: 'lost-reply' }, { times: 1 });
@@ -53,8 +47,7 @@ describe.each(modes)('appendToStream after a lost reply (%s mode)', (mode) => {
   it("answers an 'any' append whose reply was lost while another writer appended to its stream as committed, storing it once", async () => {
     // Prepare
     const db = stores[mode];
-    const client = testClient();
-    const store = new EventStore({ tableName: db.tables.eventsTable, client });
+    const { client, store } = ownStore(db);
     const id = streamId('order');
     // The append commits, another store appends to the stream, then the append's reply is lost.
     const race = loseReplyAfterCommit(client, () =>

@@ -5,14 +5,8 @@ import { EventStore } from '../../src/event-store.js';
 import { buildCounterItem, counterKey } from '../../src/position/counter.js';
 import { readSlot } from '../../src/position/slots.js';
 import { StorePositions } from '../../src/position/store-positions.js';
-import type { EventStoreOptions, RecordedEvent } from '../../src/types.js';
-import {
-  createTestTables,
-  placed,
-  streamId,
-  testClient,
-  useTestStore,
-} from '../support/dynamodb.js';
+import type { RecordedEvent } from '../../src/types.js';
+import { createTestTables, ownStore, placed, streamId, useTestStore } from '../support/dynamodb.js';
 import { injectFaults } from '../support/fault-injection.js';
 import { delayCommand, hidePosition, recordCommands } from '../support/sdk-spy.js';
 
@@ -27,13 +21,6 @@ const collect = async (events: AsyncIterable<RecordedEvent>): Promise<RecordedEv
 };
 const one = (type: string) => [{ type, data: { type } }];
 
-/** A store on its own client, so what a test injects stays in it. */
-function ownStore(options: Pick<EventStoreOptions, 'allStreamMaxWaitMs' | 'retry'> = {}) {
-  const client = testClient();
-  const store = new EventStore({ tableName: db.tables.eventsTable, client, ...options });
-  return { client, store };
-}
-
 /** Positions first..first+count-1 reserved and never committed: a writer killed right after reserving. */
 async function orphanReservation(count: number): Promise<number> {
   const doc = DynamoDBDocumentClient.from(db.client);
@@ -47,7 +34,7 @@ describe('reserved positions', () => {
     const appended = placed(
       await db.store.appendToStream(streamId(), [...one('A'), ...one('B'), ...one('C')]),
     );
-    const { client, store } = ownStore();
+    const { client, store } = ownStore(db);
     const hole = hidePosition(client, appended.firstPosition + 1);
 
     // Act
@@ -64,7 +51,7 @@ describe('reserved positions', () => {
     const before = placed(await db.store.appendToStream(streamId(), one('Before')));
     const orphan = await orphanReservation(3);
     const after = placed(await db.store.appendToStream(streamId(), one('After')));
-    const { client, store } = ownStore({ allStreamMaxWaitMs: 100 });
+    const { client, store } = ownStore(db, { allStreamMaxWaitMs: 100 });
 
     // Act
     const read = await collect(store.readAll({ fromPosition: before.firstPosition }));
@@ -86,7 +73,7 @@ describe('reserved positions', () => {
 
   it('a slow appender that loses its range to a reader reserves again; the reader never skips it', async () => {
     // Prepare: the slow store's first transaction is held (after its reservation) until released.
-    const slow = ownStore();
+    const slow = ownStore(db);
     let release!: () => void;
     const released = new Promise<void>((resolve) => {
       release = resolve;
@@ -111,7 +98,7 @@ describe('reserved positions', () => {
     const slowAppend = slow.store.appendToStream(streamId(), one('Slow'));
     await holding;
     const fast = placed(await db.store.appendToStream(streamId(), one('Fast')));
-    const reader = ownStore({ allStreamMaxWaitMs: 150 });
+    const reader = ownStore(db, { allStreamMaxWaitMs: 150 });
 
     // Act: the reader reaches the slow range first, waits, and marks it aborted.
     const firstRead = await collect(reader.store.readAll({ fromPosition: before.firstPosition }));
@@ -128,7 +115,7 @@ describe('reserved positions', () => {
 
   it('settles a lost reply through its slot: one commit, reported as such, no abort marker', async () => {
     // Prepare
-    const { client, store } = ownStore();
+    const { client, store } = ownStore(db);
     const fault = injectFaults(client, { kind: 'lost-reply' });
     const id = streamId();
 
@@ -176,7 +163,7 @@ describe('reserved positions', () => {
     const id = streamId();
     // Four stores on one hot stream cancel each other often; on a busy test machine that
     // can outlast the default 10 s budget, which is not what this test is about.
-    const stores = Array.from({ length: 4 }, () => ownStore({ retry: { timeoutMs: 120_000 } }));
+    const stores = Array.from({ length: 4 }, () => ownStore(db, { retry: { timeoutMs: 120_000 } }));
 
     // Act
     await Promise.all(
@@ -199,7 +186,7 @@ describe('reserved positions', () => {
 describe('group commit', () => {
   it('shares transactions between concurrent appends of one store, each caller getting its own result', async () => {
     // Prepare
-    const { client, store } = ownStore();
+    const { client, store } = ownStore(db);
     const sent = injectFaults(client, { kind: 'throttling' }, { times: 0 });
     const ids = Array.from({ length: 30 }, () => streamId('group'));
 
@@ -215,7 +202,7 @@ describe('group commit', () => {
 
   it('fails only the member whose head refused; the others of its transaction commit', async () => {
     // Prepare
-    const { client, store } = ownStore();
+    const { client, store } = ownStore(db);
     const moved = streamId('moved');
     placed(await store.appendToStream(moved, one('Seed')));
 
@@ -237,7 +224,7 @@ describe('group commit', () => {
 
   it('carries an append whose stream head is being read in the transaction a free lane was about to send without it', async () => {
     // Prepare: head reads take 40 ms more (the store has timed one); an exact append needs none.
-    const { client, store } = ownStore();
+    const { client, store } = ownStore(db);
     const slow = delayCommand(client, 'BatchGetItemCommand', 40);
     placed(await store.appendToStream(streamId('warm'), one('W')));
     const sent = recordCommands(client);
@@ -257,7 +244,7 @@ describe('group commit', () => {
 
   it('does not hold a free lane for a head read much longer than one read takes', async () => {
     // Prepare: head reads take 400 ms.
-    const { client, store } = ownStore();
+    const { client, store } = ownStore(db);
     placed(await store.appendToStream(streamId('warm'), one('W'), { expectedVersion: 0 }));
     const slow = delayCommand(client, 'BatchGetItemCommand', 400);
 
@@ -276,7 +263,7 @@ describe('group commit', () => {
 
   it("commits 100 concurrent 'any' appends to one stream, in about one transaction each", async () => {
     // Prepare
-    const { client, store } = ownStore();
+    const { client, store } = ownStore(db);
     const sent = injectFaults(client, { kind: 'throttling' }, { times: 0 });
     const id = streamId('hot');
 

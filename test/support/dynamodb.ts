@@ -74,6 +74,20 @@ export interface TestStore {
 }
 
 /**
+ * A store on the fixture's table with a client of its own, so the middleware a
+ * test adds to it (faults, spies, delays) stays out of the shared store.
+ * The test destroys `client`.
+ */
+export function ownStore(
+  db: TestStore,
+  options: Omit<EventStoreOptions, 'tableName' | 'client'> = {},
+): { client: DynamoDBClient; store: EventStore } {
+  const client = testClient();
+  const store = new EventStore({ ...options, tableName: db.tables.eventsTable, client });
+  return { client, store };
+}
+
+/**
  * The fixture most spec files share (`options.positionMode` also sets up the table in that mode): fresh tables and an EventStore on them for
  * the file, dropped and the client destroyed when it ends. Call it at the top of
  * the file, before the file's own hooks: vitest runs afterAll hooks in reverse,
